@@ -1,0 +1,70 @@
+-- Sectors and CEPTOARs come from seeds/sectors.toml; slugs never change.
+CREATE TABLE sectors (
+    slug            TEXT PRIMARY KEY,
+    name_en         TEXT NOT NULL,
+    name_ja         TEXT NOT NULL,
+    added_on        TEXT NOT NULL,
+    industry_sector TEXT NOT NULL   -- STIX industry-sector-ov values, comma-separated
+);
+
+CREATE TABLE ceptoars (
+    slug        TEXT PRIMARY KEY,
+    sector_slug TEXT NOT NULL REFERENCES sectors (slug),
+    name_en     TEXT NOT NULL,
+    name_ja     TEXT NOT NULL
+);
+
+CREATE TABLE organizations (
+    pk           INTEGER PRIMARY KEY AUTOINCREMENT,
+    slug         TEXT NOT NULL UNIQUE,
+    name         TEXT NOT NULL,
+    sector_slug  TEXT NOT NULL REFERENCES sectors (slug),
+    ceptoar_slug TEXT REFERENCES ceptoars (slug),
+    role         TEXT NOT NULL CHECK (role IN ('member', 'analyst', 'admin')),
+    created_at   INTEGER NOT NULL            -- microseconds since the epoch
+);
+
+-- Collection ids are version 4 UUIDs made once at creation; `alias` is the slug.
+CREATE TABLE collections (
+    pk          INTEGER PRIMARY KEY AUTOINCREMENT,
+    id          TEXT NOT NULL UNIQUE,
+    alias       TEXT NOT NULL UNIQUE,
+    title       TEXT NOT NULL,
+    description TEXT NOT NULL,
+    kind        TEXT NOT NULL CHECK (kind IN ('cross-sector', 'sector', 'advisories')),
+    sector_slug TEXT REFERENCES sectors (slug),
+    default_tlp TEXT NOT NULL,
+    created_at  INTEGER NOT NULL
+);
+
+-- One row per object version per collection, the JSON text exactly as received.
+-- `seq` never repeats (AUTOINCREMENT), and rows are written in (date_added, seq) order,
+-- which is what pagination cursors walk.
+CREATE TABLE objects (
+    seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+    collection_pk INTEGER NOT NULL REFERENCES collections (pk),
+    stix_id       TEXT NOT NULL,
+    stix_type     TEXT NOT NULL,
+    spec_version  TEXT NOT NULL,
+    version       TEXT NOT NULL,             -- as written (modified, created) or date_added
+    version_key   TEXT NOT NULL,             -- sortable form of `version`
+    date_added    INTEGER NOT NULL,          -- microseconds since the epoch
+    is_latest     INTEGER NOT NULL,          -- 1 on the newest version of (collection, id)
+    producer_pk   INTEGER NOT NULL REFERENCES organizations (pk),
+    body          TEXT NOT NULL
+);
+CREATE UNIQUE INDEX objects_by_version ON objects (collection_pk, stix_id, version_key);
+CREATE INDEX objects_by_date_added ON objects (collection_pk, date_added, seq);
+
+CREATE TABLE statuses (
+    id                TEXT PRIMARY KEY,
+    organization_pk   INTEGER NOT NULL REFERENCES organizations (pk),
+    request_timestamp INTEGER NOT NULL,
+    body              TEXT NOT NULL          -- the status resource as served
+);
+
+-- Hub-generated secrets (the HS256 signing key), made on first start.
+CREATE TABLE hub_secrets (
+    name  TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);

@@ -1,0 +1,188 @@
+//! The `kyoyu` command line: `serve`, `migrate`, `org add`, `token issue`.
+//! Every flag also reads an environment variable (`KYOYU_LISTEN`, ...).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+use crate::auth::jwt::parse_ttl;
+use crate::config::{Overrides, Settings, TlsSettings};
+use crate::sharing::{OrgRole, Role};
+use crate::startup::{Hub, jwt_keys, open_store};
+use crate::storage::organizations::NewOrganization;
+use crate::{demo, telemetry};
+
+#[derive(Debug, Parser)]
+#[command(name = "kyoyu", version, about = "Threat-information sharing hub (TAXII 2.1, STIX 2.1)")]
+pub struct Cli {
+    /// Configuration file (TOML); see kyoyu.example.toml.
+    #[arg(long, global = true, env = "KYOYU_CONFIG", value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Database URL [default: sqlite://data/kyoyu.db].
+    #[arg(long, global = true, env = "KYOYU_DATABASE_URL", value_name = "URL")]
+    database_url: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the TAXII 2.1 API.
+    Serve(ServeArgs),
+    /// Create the database if needed, apply migrations and load the seed registry.
+    Migrate,
+    /// Manage organisations.
+    Org {
+        #[command(subcommand)]
+        command: OrgCommand,
+    },
+    /// Issue bearer tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+struct ServeArgs {
+    /// Address to listen on [default: 127.0.0.1:8080].
+    #[arg(long, env = "KYOYU_LISTEN", value_name = "ADDR")]
+    listen: Option<SocketAddr>,
+    /// RabbitMQ URL for fan-out.
+    #[arg(long, env = "KYOYU_AMQP_URL", value_name = "URL")]
+    amqp_url: Option<String>,
+    /// PEM certificate chain: serve HTTPS (needs --tls-key).
+    #[arg(long, env = "KYOYU_TLS_CERT", value_name = "PEM", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// PEM private key for --tls-cert.
+    #[arg(long, env = "KYOYU_TLS_KEY", value_name = "PEM", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// Create one demo member per sector and an analyst, load sample objects, and
+    /// print their tokens.
+    #[arg(long, env = "KYOYU_DEMO")]
+    demo: bool,
+}
+
+#[derive(Debug, Subcommand)]
+enum OrgCommand {
+    /// Register an organisation.
+    Add {
+        #[arg(long)]
+        slug: String,
+        #[arg(long)]
+        name: String,
+        /// Sector slug (e.g. electricity) or CEPTOAR slug (e.g. finance-banking).
+        #[arg(long, value_name = "SECTOR_SLUG")]
+        sector: String,
+        #[arg(long, default_value = "member", value_parser = ["member", "analyst", "admin"])]
+        role: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum TokenCommand {
+    /// Print a bearer token (JWT) for an organisation.
+    Issue {
+        #[arg(long, value_name = "SLUG")]
+        org: String,
+        /// Defaults to the organisation's own role; `siem` is a read-only machine client.
+        #[arg(long, value_parser = ["member", "siem", "analyst", "admin"])]
+        role: Option<String>,
+        /// Lifetime, e.g. 90s, 15m, 12h, 30d.
+        #[arg(long, default_value = "30d")]
+        ttl: String,
+    },
+}
+
+fn role_of(text: &str) -> Role {
+    match text {
+        "siem" => Role::Siem,
+        "analyst" => Role::Analyst,
+        "admin" => Role::Admin,
+        _ => Role::Member,
+    }
+}
+
+impl Cli {
+    pub async fn run(self) -> anyhow::Result<()> {
+        let mut overrides = Overrides { database_url: self.database_url.clone(), ..Overrides::default() };
+        if let Command::Serve(args) = &self.command {
+            overrides.listen = args.listen;
+            overrides.amqp_url = args.amqp_url.clone();
+            if args.tls_cert.is_some() {
+                overrides.tls = Some(TlsSettings { cert: args.tls_cert.clone(), key: args.tls_key.clone() });
+            }
+        }
+        let mut settings = Settings::load(self.config.as_deref(), overrides)?;
+        if !matches!(self.command, Command::Serve(_)) && std::env::var_os("RUST_LOG").is_none() {
+            // One-shot commands print their result; only problems go to the log.
+            settings.log.filter = "warn".into();
+        }
+        telemetry::init(&settings.log);
+
+        match self.command {
+            Command::Serve(args) => serve(settings, args.demo).await,
+            Command::Migrate => {
+                open_store(&settings).await?.close().await;
+                println!("database {} is migrated and seeded", settings.database_url);
+                Ok(())
+            }
+            Command::Org { command: OrgCommand::Add { slug, name, sector, role } } => {
+                let store = open_store(&settings).await?;
+                let role = OrgRole::parse(&role).context("role")?;
+                let organization = store
+                    .add_organization(&NewOrganization { slug, name, sector, role })
+                    .await
+                    .context("adding the organisation")?;
+                store.close().await;
+                println!(
+                    "{}",
+                    serde_json::json!({
+                        "slug": organization.slug,
+                        "name": organization.name,
+                        "sector": organization.sector_slug,
+                        "ceptoar": organization.ceptoar_slug,
+                        "role": organization.role,
+                    })
+                );
+                Ok(())
+            }
+            Command::Token { command: TokenCommand::Issue { org, role, ttl } } => {
+                let ttl = parse_ttl(&ttl).map_err(anyhow::Error::msg).context("--ttl")?;
+                let store = open_store(&settings).await?;
+                let organization = store
+                    .organization(&org)
+                    .await?
+                    .with_context(|| format!("no organisation '{org}' (add it with `kyoyu org add`)"))?;
+                let role = role.as_deref().map_or(organization.role.default_credential(), role_of);
+                anyhow::ensure!(
+                    organization.role.may_issue(role),
+                    "organisation '{org}' is a {}; it cannot hold a {} token",
+                    organization.role.as_str(),
+                    role.as_str()
+                );
+                let (keys, _) = jwt_keys(&settings, &store).await?;
+                store.close().await;
+                println!("{}", keys.issue(&organization.slug, role, ttl)?);
+                Ok(())
+            }
+        }
+    }
+}
+
+async fn serve(settings: Settings, with_demo: bool) -> anyhow::Result<()> {
+    let listen = settings.listen;
+    let root = settings.taxii.api_root.clone();
+    let demo_settings = settings.clone();
+    let hub = Hub::build(settings).await?;
+    let url = format!("{}://{}:{}", hub.scheme(), listen.ip(), hub.port());
+    if with_demo {
+        demo::create(hub.store(), &demo_settings, &url).await.context("creating demo data")?;
+    }
+    tracing::info!(%url, "serving TAXII 2.1 at {url}/taxii2/");
+    // One plain line on stdout, for people and for scripts that started us on port 0.
+    println!("kyoyu listening on {url}/taxii2/{root}/");
+    hub.run_until_stopped().await
+}

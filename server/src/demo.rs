@@ -1,0 +1,68 @@
+//! `kyoyu serve --demo`: one member per sector, a coordination-center analyst, a sample
+//! bundle in `cross-sector`, and ready tokens. Safe to repeat: what exists is kept.
+
+use std::time::Duration;
+
+use anyhow::Context;
+
+use crate::config::Settings;
+use crate::sharing::OrgRole;
+use crate::startup::jwt_keys;
+use crate::stix::{self, envelope};
+use crate::storage::organizations::NewOrganization;
+use crate::storage::{Store, StoreError};
+
+const SAMPLE_BUNDLE: &str = include_str!("../../seeds/bundles/demo.json");
+const TOKEN_TTL: Duration = Duration::from_secs(30 * 86_400);
+
+/// Creates the demo principals and data, and prints their tokens and a `curl` line.
+pub async fn create(store: &Store, settings: &Settings, url: &str) -> anyhow::Result<()> {
+    let mut organizations = vec![NewOrganization {
+        slug: "nco".into(),
+        name: "National Cybersecurity Office (demo analyst)".into(),
+        sector: "government".into(),
+        role: OrgRole::Analyst,
+    }];
+    for sector in store.sector_slugs().await? {
+        organizations.push(NewOrganization {
+            slug: format!("demo-{sector}"),
+            name: format!("Demo member ({sector})"),
+            sector,
+            role: OrgRole::Member,
+        });
+    }
+    for organization in &organizations {
+        match store.add_organization(organization).await {
+            Ok(_) | Err(StoreError::Conflict(_)) => {}
+            Err(error) => return Err(error).with_context(|| format!("adding {}", organization.slug)),
+        }
+    }
+
+    let producer = store.organization("demo-electricity").await?.context("demo-electricity exists")?;
+    let collection = store.collection("cross-sector").await?.context("cross-sector is seeded")?;
+    let objects = envelope::parse(SAMPLE_BUNDLE.as_bytes())?
+        .into_iter()
+        .enumerate()
+        .map(|(index, raw)| stix::validate_object(raw, index).map_err(|r| anyhow::anyhow!("{}: {}", r.id, r.message)))
+        .collect::<anyhow::Result<Vec<_>>>()
+        .context("the sample bundle is valid")?;
+    store.add_objects(collection.pk, producer.pk, &objects, Vec::new()).await?;
+
+    let (keys, _) = jwt_keys(settings, store).await?;
+    println!("Demo organisations and tokens (valid 30 days):");
+    let mut analyst_token = String::new();
+    for organization in &organizations {
+        let token = keys.issue(&organization.slug, organization.role.default_credential(), TOKEN_TTL)?;
+        println!("  {:<24} {:<8} {token}", organization.slug, organization.role.as_str());
+        if organization.role == OrgRole::Analyst {
+            analyst_token = token;
+        }
+    }
+    let root = &settings.taxii.api_root;
+    println!("Try (the analyst reads the sample indicators in cross-sector):");
+    println!(
+        "  curl -H 'Authorization: Bearer {analyst_token}' -H 'Accept: application/taxii+json;version=2.1' \
+         {url}/taxii2/{root}/collections/cross-sector/objects/"
+    );
+    Ok(())
+}

@@ -1,0 +1,16 @@
+//! Kyoyu: a TAXII 2.1 / STIX 2.1 threat-information sharing hub for critical-infrastructure
+//! sectors.
+
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod error;
+pub mod health;
+pub mod metrics;
+pub mod sharing;
+pub mod startup;
+pub mod stix;
+pub mod storage;
+pub mod taxii;
+pub mod telemetry;

@@ -1,0 +1,265 @@
+//! `Store`: every SQL statement of the hub, over one `sqlx::AnyPool`.
+//!
+//! The URL picks the engine; statements are written once with `$N` placeholders. Each
+//! public method is a whole operation that owns its transaction; the table modules take a
+//! connection so they compose inside one.
+
+pub mod collections;
+pub mod objects;
+pub mod organizations;
+pub mod query;
+pub mod secrets;
+pub mod seeds;
+pub mod statuses;
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor};
+use tokio::sync::Mutex;
+
+use crate::stix::timestamp::Instant;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("stored data is inconsistent: {0}")]
+    Corrupt(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// Which SQL dialect the pool speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+}
+
+/// The hub's storage. Cheap to clone (the pool is shared).
+#[derive(Clone)]
+pub struct Store {
+    pool: AnyPool,
+    engine: Engine,
+    /// Serialises object writes so `date_added` and the sequence grow together in commit
+    /// order, which is what keeps pagination cursors exact (see `objects`).
+    writer: std::sync::Arc<Mutex<WriterState>>,
+}
+
+struct WriterState {
+    /// Largest `date_added` handed out, in microseconds; never goes backwards even when
+    /// the system clock does.
+    last_date_added: i64,
+}
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
+
+impl Store {
+    /// Connects (creating a SQLite file and its directory when missing) and applies
+    /// migrations.
+    #[tracing::instrument(skip_all)]
+    pub async fn open(database_url: &str, max_connections: u32) -> Result<Store, StoreError> {
+        sqlx::any::install_default_drivers();
+        let (engine, url) = if let Some(path) = database_url.strip_prefix("sqlite://") {
+            let (file, query) = path.split_once('?').unwrap_or((path, ""));
+            if let Some(parent) = Path::new(file).parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent).map_err(|e| {
+                    StoreError::Invalid(format!("cannot create database directory {}: {e}", parent.display()))
+                })?;
+            }
+            let query = if query.is_empty() { "mode=rwc".to_owned() } else { query.to_owned() };
+            (Engine::Sqlite, format!("sqlite://{file}?{query}"))
+        } else {
+            return Err(StoreError::Invalid(format!(
+                "unsupported database URL '{}': this build serves sqlite:// URLs",
+                database_url.split(':').next().unwrap_or_default()
+            )));
+        };
+        let options = AnyConnectOptions::from_str(&url)?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(max_connections.max(2))
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |connection, _| {
+                Box::pin(async move {
+                    if engine == Engine::Sqlite {
+                        // WAL lets readers page while the writer commits; NORMAL is durable
+                        // across application crashes, fsyncing at checkpoints.
+                        connection
+                            .execute(
+                                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                                 PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; \
+                                 PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY;",
+                            )
+                            .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await?;
+        match engine {
+            Engine::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
+        }
+        let last_date_added = objects::max_date_added(&pool).await?;
+        Ok(Store {
+            pool,
+            engine,
+            writer: std::sync::Arc::new(Mutex::new(WriterState { last_date_added })),
+        })
+    }
+
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Readiness: the database answers.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Closes the pool, letting SQLite checkpoint its WAL.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Hands out the next `date_added`: now, or the last one if the clock went back.
+fn next_date_added(state: &mut WriterState) -> i64 {
+    let now = Instant::now_micros().max(state.last_date_added);
+    state.last_date_added = now;
+    now
+}
+
+/// Whole operations, each owning its transaction.
+impl Store {
+    /// Loads sectors, CEPTOARs and collections; existing rows are kept.
+    pub async fn load_seeds(&self, seeds: &crate::sharing::registry::Seeds) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        seeds::load(&mut tx, seeds).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The HS256 signing key: made on first use, then shared by every process.
+    pub async fn jwt_secret(&self) -> Result<Vec<u8>, StoreError> {
+        let mut connection = self.pool.acquire().await?;
+        secrets::get_or_create(&mut connection, "jwt-hs256").await
+    }
+
+    pub async fn collections(&self) -> Result<Vec<collections::Collection>, StoreError> {
+        let mut connection = self.pool.acquire().await?;
+        collections::all(&mut connection).await
+    }
+
+    pub async fn collection(&self, id_or_alias: &str) -> Result<Option<collections::Collection>, StoreError> {
+        let mut connection = self.pool.acquire().await?;
+        collections::by_id_or_alias(&mut connection, id_or_alias).await
+    }
+
+    pub async fn organization(&self, slug: &str) -> Result<Option<organizations::Organization>, StoreError> {
+        let mut connection = self.pool.acquire().await?;
+        organizations::by_slug(&mut connection, slug).await
+    }
+
+    pub async fn add_organization(
+        &self,
+        new: &organizations::NewOrganization,
+    ) -> Result<organizations::Organization, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let organization = organizations::add(&mut tx, new).await?;
+        tx.commit().await?;
+        Ok(organization)
+    }
+
+    pub async fn sector_slugs(&self) -> Result<Vec<String>, StoreError> {
+        let mut connection = self.pool.acquire().await?;
+        organizations::sector_slugs(&mut connection).await
+    }
+
+    /// TAXII 2.1 "Add Objects": stores the accepted objects and the status resource in
+    /// one transaction; `rejected` are the objects validation already refused.
+    #[tracing::instrument(skip_all, fields(collection.pk = collection_pk, objects = objects.len()))]
+    pub async fn add_objects(
+        &self,
+        collection_pk: i64,
+        producer_pk: i64,
+        objects: &[crate::stix::ValidObject<'_>],
+        rejected: Vec<statuses::StatusDetail>,
+    ) -> Result<statuses::Status, StoreError> {
+        let ids: Vec<String> = {
+            let mut seen = std::collections::HashSet::new();
+            objects.iter().map(|o| o.id.to_string()).filter(|id| seen.insert(id.clone())).collect()
+        };
+        let mut writer = self.writer.lock().await;
+        let date_added = next_date_added(&mut writer);
+        let mut tx = self.pool.begin().await?;
+        let stored = objects::stored_versions(&mut tx, collection_pk, &ids).await?;
+        let plan = objects::plan(objects, &stored, date_added);
+        objects::supersede(&mut tx, collection_pk, &plan.superseded).await?;
+        objects::insert(&mut tx, collection_pk, producer_pk, date_added, &plan.rows).await?;
+        let mut failures = rejected;
+        failures.extend(plan.failures);
+        let status = statuses::Status {
+            id: uuid::Uuid::new_v4().to_string(),
+            status: "complete".into(),
+            request_timestamp: crate::stix::timestamp::TaxiiTimestamp(date_added).to_string(),
+            total_count: (plan.successes.len() + failures.len()) as u64,
+            success_count: plan.successes.len() as u64,
+            successes: plan.successes,
+            failure_count: failures.len() as u64,
+            failures,
+            pending_count: 0,
+            pendings: Vec::new(),
+        };
+        statuses::insert(&mut tx, &status, producer_pk, date_added).await?;
+        tx.commit().await?;
+        drop(writer);
+        Ok(status)
+    }
+
+    /// A page of stored versions; see `objects::page`.
+    pub async fn list_objects(
+        &self,
+        collection_pk: i64,
+        filters: &objects::Filters,
+        after: Option<objects::Position>,
+        limit: u32,
+        with_body: bool,
+    ) -> Result<(Vec<objects::Listed>, bool), StoreError> {
+        let mut connection = self.pool.acquire().await?;
+        objects::page(&mut connection, collection_pk, filters, after, limit, with_body).await
+    }
+
+    /// TAXII 2.1 "Delete An Object": the selected versions; returns how many went.
+    pub async fn delete_object(
+        &self,
+        collection_pk: i64,
+        stix_id: &str,
+        filters: &objects::Filters,
+    ) -> Result<u64, StoreError> {
+        let _writer = self.writer.lock().await;
+        let mut tx = self.pool.begin().await?;
+        let deleted = objects::delete(&mut tx, collection_pk, stix_id, filters).await?;
+        tx.commit().await?;
+        Ok(deleted)
+    }
+
+    /// The status resource as JSON text, if it belongs to `organization_pk`.
+    pub async fn status(&self, id: &str, organization_pk: i64) -> Result<Option<String>, StoreError> {
+        let mut connection = self.pool.acquire().await?;
+        statuses::get(&mut connection, id, organization_pk).await
+    }
+}

@@ -1,0 +1,450 @@
+//! SQL for STIX objects and their versions. No HTTP.
+//!
+//! Each accepted version is a row holding the JSON text as received. Rows are written
+//! under the store's writer lock with a `date_added` that never decreases and a `seq`
+//! that never repeats, so `(date_added, seq)` grows in commit order: a cursor positioned
+//! on one row sees every row committed after it, exactly once.
+
+use std::collections::{HashMap, HashSet};
+
+use serde_json::Value;
+use sqlx::{AnyConnection, AnyPool, Row};
+
+use super::query::Sql;
+use super::statuses::StatusDetail;
+use super::StoreError;
+use crate::stix::ValidObject;
+use crate::stix::timestamp::{Instant, TaxiiTimestamp};
+
+/// Which versions of each object a request selects (TAXII 2.1 `match[version]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionSelector {
+    pub all: bool,
+    pub first: bool,
+    pub last: bool,
+    /// `Instant::version_key`s of explicitly named versions.
+    pub keys: Vec<String>,
+}
+
+impl Default for VersionSelector {
+    /// The spec's default: the latest version only.
+    fn default() -> Self {
+        VersionSelector { all: false, first: false, last: true, keys: Vec::new() }
+    }
+}
+
+/// The filters of a listing request, shared by objects, manifest, versions and delete.
+#[derive(Debug, Clone, Default)]
+pub struct Filters {
+    /// Only rows added strictly after this time (microseconds).
+    pub added_after: Option<i64>,
+    pub ids: Vec<String>,
+    pub types: Vec<String>,
+    pub versions: VersionSelector,
+    pub spec_versions: Vec<String>,
+}
+
+/// A page position: the `(date_added, seq)` of the last row already served.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Position {
+    pub date_added: i64,
+    pub seq: i64,
+}
+
+/// One stored version in a listing; `body` only when asked for.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    pub position: Position,
+    pub stix_id: String,
+    pub version: String,
+    pub spec_version: String,
+    pub body: Option<String>,
+}
+
+pub async fn max_date_added(pool: &AnyPool) -> Result<i64, StoreError> {
+    let (value,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(date_added), 0) FROM objects")
+        .fetch_one(pool)
+        .await?;
+    Ok(value)
+}
+
+/// Appends ` AND ...` clauses for `filters` on rows aliased `o`.
+fn push_filters(sql: &mut Sql, filters: &Filters) {
+    if let Some(after) = filters.added_after {
+        sql.push(" AND o.date_added > ").bind_int(after);
+    }
+    if !filters.ids.is_empty() {
+        sql.push(" AND o.stix_id IN ").bind_list(&filters.ids);
+    }
+    if !filters.types.is_empty() {
+        sql.push(" AND o.stix_type IN ").bind_list(&filters.types);
+    }
+    if !filters.spec_versions.is_empty() {
+        sql.push(" AND o.spec_version IN ").bind_list(&filters.spec_versions);
+    }
+    let selector = &filters.versions;
+    if !selector.all {
+        let mut alternatives = Vec::new();
+        if selector.last {
+            alternatives.push("o.is_latest = 1".to_owned());
+        }
+        if selector.first {
+            alternatives.push(
+                "NOT EXISTS (SELECT 1 FROM objects p WHERE p.collection_pk = o.collection_pk \
+                 AND p.stix_id = o.stix_id AND p.version_key < o.version_key)"
+                    .to_owned(),
+            );
+        }
+        sql.push(" AND (");
+        for (i, alternative) in alternatives.iter().enumerate() {
+            if i > 0 {
+                sql.push(" OR ");
+            }
+            sql.push(alternative);
+        }
+        if !selector.keys.is_empty() {
+            if !alternatives.is_empty() {
+                sql.push(" OR ");
+            }
+            sql.push("o.version_key IN ").bind_list(&selector.keys);
+        }
+        if alternatives.is_empty() && selector.keys.is_empty() {
+            sql.push("1 = 0");
+        }
+        sql.push(")");
+    }
+}
+
+/// Up to `limit` rows after `after`, oldest `date_added` first, and whether more follow.
+pub async fn page(
+    connection: &mut AnyConnection,
+    collection_pk: i64,
+    filters: &Filters,
+    after: Option<Position>,
+    limit: u32,
+    with_body: bool,
+) -> Result<(Vec<Listed>, bool), StoreError> {
+    let columns = if with_body {
+        "o.date_added, o.seq, o.stix_id, o.version, o.spec_version, o.body"
+    } else {
+        "o.date_added, o.seq, o.stix_id, o.version, o.spec_version"
+    };
+    let mut sql = Sql::new(&format!("SELECT {columns} FROM objects o WHERE o.collection_pk = "));
+    sql.bind_int(collection_pk);
+    if let Some(position) = after {
+        sql.push(" AND (o.date_added, o.seq) > (").bind_int(position.date_added).push(", ").bind_int(position.seq).push(")");
+    }
+    push_filters(&mut sql, filters);
+    sql.push(" ORDER BY o.date_added, o.seq LIMIT ").bind_int(i64::from(limit) + 1);
+
+    let rows = sql.query().fetch_all(&mut *connection).await?;
+    let more = rows.len() > limit as usize;
+    let mut listed = Vec::with_capacity(rows.len().min(limit as usize));
+    for row in rows.iter().take(limit as usize) {
+        listed.push(Listed {
+            position: Position { date_added: row.try_get(0)?, seq: row.try_get(1)? },
+            stix_id: row.try_get(2)?,
+            version: row.try_get(3)?,
+            spec_version: row.try_get(4)?,
+            body: if with_body { Some(row.try_get(5)?) } else { None },
+        });
+    }
+    Ok((listed, more))
+}
+
+/// Deletes the selected versions of one object; returns how many rows went.
+pub async fn delete(
+    connection: &mut AnyConnection,
+    collection_pk: i64,
+    stix_id: &str,
+    filters: &Filters,
+) -> Result<u64, StoreError> {
+    let mut sql = Sql::new("DELETE FROM objects WHERE seq IN (SELECT o.seq FROM objects o WHERE o.collection_pk = ");
+    sql.bind_int(collection_pk).push(" AND o.stix_id = ").bind_text(stix_id);
+    push_filters(&mut sql, filters);
+    sql.push(")");
+    let deleted = sql.query().execute(&mut *connection).await?.rows_affected();
+    if deleted > 0 {
+        // If the newest version went, the newest that remains becomes the latest.
+        sqlx::query(
+            "UPDATE objects SET is_latest = 1 WHERE seq = (SELECT seq FROM objects \
+             WHERE collection_pk = $1 AND stix_id = $2 ORDER BY version_key DESC LIMIT 1) \
+             AND NOT EXISTS (SELECT 1 FROM objects WHERE collection_pk = $1 AND stix_id = $2 AND is_latest = 1)",
+        )
+        .bind(collection_pk)
+        .bind(stix_id)
+        .execute(&mut *connection)
+        .await?;
+    }
+    Ok(deleted)
+}
+
+/// A version already stored for one of the ids being added.
+#[derive(Debug)]
+pub struct StoredVersion {
+    pub stix_id: String,
+    pub version: String,
+    pub version_key: String,
+    pub is_latest: bool,
+    pub body: String,
+}
+
+/// Every stored version of the given ids in the collection.
+pub async fn stored_versions(
+    connection: &mut AnyConnection,
+    collection_pk: i64,
+    ids: &[String],
+) -> Result<Vec<StoredVersion>, StoreError> {
+    let mut stored = Vec::new();
+    for chunk in ids.chunks(500) {
+        let mut sql = Sql::new("SELECT stix_id, version, version_key, is_latest, body FROM objects WHERE collection_pk = ");
+        sql.bind_int(collection_pk).push(" AND stix_id IN ").bind_list(chunk);
+        for row in sql.query().fetch_all(&mut *connection).await? {
+            let is_latest: i64 = row.try_get(3)?;
+            stored.push(StoredVersion {
+                stix_id: row.try_get(0)?,
+                version: row.try_get(1)?,
+                version_key: row.try_get(2)?,
+                is_latest: is_latest == 1,
+                body: row.try_get(4)?,
+            });
+        }
+    }
+    Ok(stored)
+}
+
+/// A version to insert.
+#[derive(Debug)]
+pub struct NewRow<'a> {
+    pub object: &'a ValidObject<'a>,
+    pub version: String,
+    pub version_key: String,
+    pub is_latest: bool,
+}
+
+/// What adding a batch does: rows to insert, ids whose stored latest row is superseded,
+/// and the per-object outcome for the status resource.
+#[derive(Debug, Default)]
+pub struct Plan<'a> {
+    pub rows: Vec<NewRow<'a>>,
+    pub superseded: Vec<String>,
+    pub successes: Vec<StatusDetail>,
+    pub failures: Vec<StatusDetail>,
+}
+
+#[derive(Clone, Copy)]
+enum Held {
+    Stored(usize),
+    New(usize),
+}
+
+#[derive(Default)]
+struct IdState {
+    versions: HashMap<String, Held>,
+    latest: Option<(String, Held)>,
+}
+
+/// Decides, without touching the database, what each object of a batch becomes.
+///
+/// A version already held with the same JSON value is an idempotent success; with a
+/// different value it is refused (STIX: a new version needs a new `modified`). An object
+/// without a version (most SCOs) that equals the newest held version is a success too;
+/// otherwise it becomes a new version identified by `date_added`.
+pub fn plan<'a>(objects: &'a [ValidObject<'a>], stored: &[StoredVersion], date_added: i64) -> Plan<'a> {
+    let mut states: HashMap<&str, IdState> = HashMap::new();
+    for (index, version) in stored.iter().enumerate() {
+        let state = states.entry(version.stix_id.as_str()).or_default();
+        state.versions.insert(version.version_key.clone(), Held::Stored(index));
+        if version.is_latest {
+            state.latest = Some((version.version_key.clone(), Held::Stored(index)));
+        }
+    }
+    let mut plan = Plan::default();
+    let mut superseded = HashSet::new();
+    let unversioned_text = TaxiiTimestamp(date_added).to_string();
+    let unversioned_key = Instant::from_micros(date_added).version_key();
+
+    for object in objects {
+        let state = states.entry(object.id.as_str()).or_default();
+        let (version, key) = match &object.version {
+            Some(version) => (version.text.clone(), version.key.clone()),
+            None => {
+                if let Some((_, held)) = state.latest
+                    && same_json(held_body(held, stored, &plan.rows), object.raw.get())
+                {
+                    plan.successes.push(success(object, held_version(held, stored, &plan.rows)));
+                    continue;
+                }
+                (unversioned_text.clone(), unversioned_key.clone())
+            }
+        };
+        if let Some(&held) = state.versions.get(&key) {
+            if same_json(held_body(held, stored, &plan.rows), object.raw.get()) {
+                plan.successes.push(success(object, version));
+            } else {
+                plan.failures.push(StatusDetail {
+                    id: object.id.to_string(),
+                    version: Some(version),
+                    message: Some(
+                        "a different object with this id and version is already stored; \
+                         a new version needs a later 'modified'"
+                            .into(),
+                    ),
+                });
+            }
+            continue;
+        }
+        let row = plan.rows.len();
+        let newest = state.latest.as_ref().is_none_or(|(latest, _)| key > *latest);
+        if newest {
+            match state.latest {
+                Some((_, Held::Stored(_))) => {
+                    if superseded.insert(object.id.as_str()) {
+                        plan.superseded.push(object.id.to_string());
+                    }
+                }
+                Some((_, Held::New(previous))) => plan.rows[previous].is_latest = false,
+                None => {}
+            }
+            state.latest = Some((key.clone(), Held::New(row)));
+        }
+        state.versions.insert(key.clone(), Held::New(row));
+        plan.successes.push(success(object, version.clone()));
+        plan.rows.push(NewRow { object, version, version_key: key, is_latest: newest });
+    }
+    plan
+}
+
+fn held_body<'s>(held: Held, stored: &'s [StoredVersion], rows: &'s [NewRow<'_>]) -> &'s str {
+    match held {
+        Held::Stored(i) => stored[i].body.as_str(),
+        Held::New(i) => rows[i].object.raw.get(),
+    }
+}
+
+fn held_version(held: Held, stored: &[StoredVersion], rows: &[NewRow<'_>]) -> String {
+    match held {
+        Held::Stored(i) => stored[i].version.clone(),
+        Held::New(i) => rows[i].version.clone(),
+    }
+}
+
+fn success(object: &ValidObject<'_>, version: String) -> StatusDetail {
+    StatusDetail {
+        id: object.id.to_string(),
+        version: Some(version),
+        message: (!object.warnings.is_empty()).then(|| object.warnings.join("; ")),
+    }
+}
+
+/// Whether two JSON texts hold the same value (key order and number spelling aside).
+fn same_json(a: &str, b: &str) -> bool {
+    a == b
+        || matches!(
+            (serde_json::from_str::<Value>(a), serde_json::from_str::<Value>(b)),
+            (Ok(x), Ok(y)) if x == y
+        )
+}
+
+/// Clears the latest flag of the stored rows of `ids`.
+pub async fn supersede(connection: &mut AnyConnection, collection_pk: i64, ids: &[String]) -> Result<(), StoreError> {
+    for chunk in ids.chunks(500) {
+        let mut sql = Sql::new("UPDATE objects SET is_latest = 0 WHERE is_latest = 1 AND collection_pk = ");
+        sql.bind_int(collection_pk).push(" AND stix_id IN ").bind_list(chunk);
+        sql.query().execute(&mut *connection).await?;
+    }
+    Ok(())
+}
+
+/// Rows per INSERT statement: 10 values each, well under SQLite's variable limit.
+const ROWS_PER_INSERT: usize = 100;
+
+pub async fn insert(
+    connection: &mut AnyConnection,
+    collection_pk: i64,
+    producer_pk: i64,
+    date_added: i64,
+    rows: &[NewRow<'_>],
+) -> Result<(), StoreError> {
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
+        let mut sql = Sql::new(
+            "INSERT INTO objects (collection_pk, stix_id, stix_type, spec_version, version, \
+             version_key, date_added, is_latest, producer_pk, body) VALUES ",
+        );
+        for (i, row) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.push("(")
+                .bind_int(collection_pk)
+                .push(", ")
+                .bind_text(row.object.id.as_str())
+                .push(", ")
+                .bind_text(row.object.type_name.as_str())
+                .push(", ")
+                .bind_text(row.object.spec_version.as_str())
+                .push(", ")
+                .bind_text(row.version.as_str())
+                .push(", ")
+                .bind_text(row.version_key.as_str())
+                .push(", ")
+                .bind_int(date_added)
+                .push(", ")
+                .bind_int(i64::from(row.is_latest))
+                .push(", ")
+                .bind_int(producer_pk)
+                .push(", ")
+                .bind_text(row.object.raw.get())
+                .push(")");
+        }
+        sql.query().execute(&mut *connection).await?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::value::RawValue;
+
+    use super::*;
+    use crate::stix::validate_object;
+
+    fn indicator(modified: &str, name: &str) -> Box<RawValue> {
+        let json = format!(
+            r#"{{"type":"indicator","spec_version":"2.1","id":"indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f","created":"2016-01-01T00:00:00.000Z","modified":"{modified}","name":"{name}","pattern":"[x:y = 'z']","pattern_type":"stix","valid_from":"2016-01-01T00:00:00Z"}}"#
+        );
+        serde_json::from_str(&json).expect("json")
+    }
+
+    #[test]
+    fn versions_in_one_batch_keep_one_latest_and_duplicates_are_idempotent() {
+        let raws = [
+            indicator("2016-01-02T00:00:00.000Z", "b"),
+            indicator("2016-01-01T00:00:00.000Z", "a"),
+            indicator("2016-01-02T00:00:00.000Z", "b"),
+            indicator("2016-01-02T00:00:00.000Z", "changed"),
+        ];
+        let objects: Vec<_> = raws.iter().map(|r| validate_object(r, 0).expect("valid")).collect();
+        let plan = plan(&objects, &[], 1);
+        assert_eq!(plan.rows.len(), 2, "two distinct versions inserted");
+        assert!(plan.rows[0].is_latest && !plan.rows[1].is_latest, "the later modified is latest");
+        assert_eq!(plan.successes.len(), 3);
+        assert_eq!(plan.failures.len(), 1, "same version, other content is refused");
+    }
+
+    #[test]
+    fn a_newer_version_supersedes_the_stored_latest() {
+        let raw = indicator("2016-01-03T00:00:00.000Z", "c");
+        let objects = vec![validate_object(&raw, 0).expect("valid")];
+        let stored = vec![StoredVersion {
+            stix_id: "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f".into(),
+            version: "2016-01-02T00:00:00.000Z".into(),
+            version_key: crate::stix::timestamp::parse_stix("2016-01-02T00:00:00.000Z").expect("ts").instant.version_key(),
+            is_latest: true,
+            body: "{}".into(),
+        }];
+        let plan = plan(&objects, &stored, 1);
+        assert_eq!(plan.superseded, vec!["indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f".to_owned()]);
+        assert!(plan.rows[0].is_latest);
+    }
+}
