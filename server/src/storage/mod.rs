@@ -136,9 +136,11 @@ impl Store {
     }
 }
 
-/// Hands out the next `date_added`: now, or the last one if the clock went back.
+/// Hands out the next `date_added`: now, and always later than the last one (even when
+/// the clock steps back), so polling with `added_after` = the last `date_added` seen never
+/// misses a later request. The objects of one request share one `date_added`.
 fn next_date_added(state: &mut WriterState) -> i64 {
-    let now = Instant::now_micros().max(state.last_date_added);
+    let now = Instant::now_micros().max(state.last_date_added + 1);
     state.last_date_added = now;
     now
 }
