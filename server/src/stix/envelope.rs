@@ -10,6 +10,8 @@ pub enum EnvelopeError {
     Malformed(#[from] serde_json::Error),
     #[error("the envelope has no 'objects' (a list of STIX objects is required)")]
     NoObjects,
+    #[error("the request body must be a JSON object with an 'objects' list")]
+    NotAnObject,
 }
 
 #[derive(Deserialize)]
@@ -20,6 +22,10 @@ struct Posted<'a> {
 
 /// Parses a posted envelope, borrowing each object's text from `body`.
 pub fn parse(body: &[u8]) -> Result<Vec<&RawValue>, EnvelopeError> {
+    // serde would also read a struct from a JSON array; an envelope is an object.
+    if body.iter().find(|b| !b.is_ascii_whitespace()).is_some_and(|b| *b != b'{') {
+        return Err(EnvelopeError::NotAnObject);
+    }
     let posted: Posted<'_> = serde_json::from_slice(body)?;
     match posted.objects {
         Some(objects) if !objects.is_empty() => Ok(objects),
@@ -42,7 +48,7 @@ mod tests {
     fn malformed_envelopes_are_refused_with_a_reason() {
         for (body, expected) in [
             (&b"{"[..], "EOF"),
-            (b"[]", "invalid type"),
+            (b"[]", "must be a JSON object"),
             (b"{}", "no 'objects'"),
             (br#"{"objects":[]}"#, "no 'objects'"),
             (br#"{"objects":{}}"#, "invalid type"),
