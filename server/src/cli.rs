@@ -15,7 +15,11 @@ use crate::storage::organizations::NewOrganization;
 use crate::{demo, telemetry};
 
 #[derive(Debug, Parser)]
-#[command(name = "kyoyu", version, about = "Threat-information sharing hub (TAXII 2.1, STIX 2.1)")]
+#[command(
+    name = "kyoyu",
+    version,
+    about = "Threat-information sharing hub (TAXII 2.1, STIX 2.1)"
+)]
 pub struct Cli {
     /// Configuration file (TOML); see kyoyu.example.toml.
     #[arg(long, global = true, env = "KYOYU_CONFIG", value_name = "FILE")]
@@ -107,12 +111,18 @@ fn role_of(text: &str) -> Role {
 
 impl Cli {
     pub async fn run(self) -> anyhow::Result<()> {
-        let mut overrides = Overrides { database_url: self.database_url.clone(), ..Overrides::default() };
+        let mut overrides = Overrides {
+            database_url: self.database_url.clone(),
+            ..Overrides::default()
+        };
         if let Command::Serve(args) = &self.command {
             overrides.listen = args.listen;
             overrides.amqp_url = args.amqp_url.clone();
             if args.tls_cert.is_some() {
-                overrides.tls = Some(TlsSettings { cert: args.tls_cert.clone(), key: args.tls_key.clone() });
+                overrides.tls = Some(TlsSettings {
+                    cert: args.tls_cert.clone(),
+                    key: args.tls_key.clone(),
+                });
             }
         }
         let mut settings = Settings::load(self.config.as_deref(), overrides)?;
@@ -129,11 +139,24 @@ impl Cli {
                 println!("database {} is migrated and seeded", settings.database_url);
                 Ok(())
             }
-            Command::Org { command: OrgCommand::Add { slug, name, sector, role } } => {
+            Command::Org {
+                command:
+                    OrgCommand::Add {
+                        slug,
+                        name,
+                        sector,
+                        role,
+                    },
+            } => {
                 let store = open_store(&settings).await?;
                 let role = OrgRole::parse(&role).context("role")?;
                 let organization = store
-                    .add_organization(&NewOrganization { slug, name, sector, role })
+                    .add_organization(&NewOrganization {
+                        slug,
+                        name,
+                        sector,
+                        role,
+                    })
                     .await
                     .context("adding the organisation")?;
                 store.close().await;
@@ -149,17 +172,22 @@ impl Cli {
                 );
                 Ok(())
             }
-            Command::Token { command: TokenCommand::Issue { org, role, ttl } } => {
-                let ttl = parse_ttl(&ttl).map_err(anyhow::Error::msg).context("--ttl")?;
+            Command::Token {
+                command: TokenCommand::Issue { org, role, ttl },
+            } => {
+                let ttl = parse_ttl(&ttl)
+                    .map_err(anyhow::Error::msg)
+                    .context("--ttl")?;
                 let store = open_store(&settings).await?;
-                let organization = store
-                    .organization(&org)
-                    .await?
-                    .with_context(|| format!("no organisation '{org}' (add it with `kyoyu org add`)"))?;
-                let role = role.as_deref().map_or(organization.role.default_credential(), role_of);
+                let organization = store.organization(&org).await?.with_context(|| {
+                    format!("no organisation '{org}' (add it with `kyoyu org add`)")
+                })?;
+                let role = role
+                    .as_deref()
+                    .map_or(organization.role.default_credential(), role_of);
                 anyhow::ensure!(
                     organization.role.may_issue(role),
-                    "organisation '{org}' is a {}; it cannot hold a {} token",
+                    "organisation '{org}' is a {}; it cannot hold a token with role '{}'",
                     organization.role.as_str(),
                     role.as_str()
                 );
@@ -179,7 +207,9 @@ async fn serve(settings: Settings, with_demo: bool) -> anyhow::Result<()> {
     let hub = Hub::build(settings).await?;
     let url = format!("{}://{}:{}", hub.scheme(), listen.ip(), hub.port());
     if with_demo {
-        demo::create(hub.store(), &demo_settings, &url).await.context("creating demo data")?;
+        demo::create(hub.store(), &demo_settings, &url)
+            .await
+            .context("creating demo data")?;
     }
     tracing::info!(%url, "serving TAXII 2.1 at {url}/taxii2/");
     // One plain line on stdout, for people and for scripts that started us on port 0.

@@ -70,7 +70,10 @@ impl fmt::Debug for AuthSettings {
         f.debug_struct("AuthSettings")
             .field("issuer", &self.issuer)
             .field("audience", &self.audience)
-            .field("jwt_secret", &self.jwt_secret.as_ref().map(|_| "<redacted>"))
+            .field(
+                "jwt_secret",
+                &self.jwt_secret.as_ref().map(|_| "<redacted>"),
+            )
             .finish()
     }
 }
@@ -118,7 +121,8 @@ impl Default for TaxiiSettings {
         TaxiiSettings {
             api_root: "hub".into(),
             title: "Kyoyu".into(),
-            description: "Threat-information sharing hub for critical-infrastructure sectors".into(),
+            description: "Threat-information sharing hub for critical-infrastructure sectors"
+                .into(),
             contact: String::new(),
             default_page_size: 1000,
             max_page_size: 10_000,
@@ -129,7 +133,11 @@ impl Default for TaxiiSettings {
 
 impl Default for AuthSettings {
     fn default() -> Self {
-        AuthSettings { issuer: "kyoyu".into(), audience: "kyoyu".into(), jwt_secret: None }
+        AuthSettings {
+            issuer: "kyoyu".into(),
+            audience: "kyoyu".into(),
+            jwt_secret: None,
+        }
     }
 }
 
@@ -141,7 +149,10 @@ impl Default for DatabaseSettings {
 
 impl Default for LogSettings {
     fn default() -> Self {
-        LogSettings { format: LogFormat::Text, filter: "info".into() }
+        LogSettings {
+            format: LogFormat::Text,
+            filter: "info".into(),
+        }
     }
 }
 
@@ -178,7 +189,9 @@ impl Settings {
             }
             figment = figment.merge(Toml::file(file));
         }
-        let env = Env::prefixed("KYOYU_").split("__").filter(|key| KNOWN_TOP_LEVEL.contains(&key.as_str().split('.').next().unwrap_or("")));
+        let env = Env::prefixed("KYOYU_")
+            .split("__")
+            .filter(|key| KNOWN_TOP_LEVEL.contains(&key.as_str().split('.').next().unwrap_or("")));
         let settings: Settings = figment
             .merge(env)
             .merge(Serialized::defaults(overrides))
@@ -190,17 +203,29 @@ impl Settings {
 
     fn check(&self) -> Result<(), ConfigError> {
         if self.tls.cert.is_some() != self.tls.key.is_some() {
-            return Err(ConfigError::Inconsistent("tls.cert and tls.key go together"));
+            return Err(ConfigError::Inconsistent(
+                "tls.cert and tls.key go together",
+            ));
         }
         if self.taxii.default_page_size == 0 || self.taxii.max_page_size == 0 {
-            return Err(ConfigError::Inconsistent("taxii page sizes must be at least 1"));
+            return Err(ConfigError::Inconsistent(
+                "taxii page sizes must be at least 1",
+            ));
         }
         if self.taxii.default_page_size > self.taxii.max_page_size {
-            return Err(ConfigError::Inconsistent("taxii.default_page_size exceeds taxii.max_page_size"));
+            return Err(ConfigError::Inconsistent(
+                "taxii.default_page_size exceeds taxii.max_page_size",
+            ));
         }
         let root = &self.taxii.api_root;
-        if root.is_empty() || !root.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
-            return Err(ConfigError::Inconsistent("taxii.api_root must be a non-empty name of a-z, 0-9, '-' or '_'"));
+        if root.is_empty()
+            || !root
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
+            return Err(ConfigError::Inconsistent(
+                "taxii.api_root must be a non-empty name of a-z, 0-9, '-' or '_'",
+            ));
         }
         Ok(())
     }
@@ -208,7 +233,15 @@ impl Settings {
 
 /// Environment variables outside these keys (`KYOYU_BIN`, ...) are not settings.
 const KNOWN_TOP_LEVEL: &[&str] = &[
-    "listen", "database_url", "amqp_url", "public_url", "tls", "taxii", "auth", "database", "log",
+    "listen",
+    "database_url",
+    "amqp_url",
+    "public_url",
+    "tls",
+    "taxii",
+    "auth",
+    "database",
+    "log",
 ];
 
 #[cfg(test)]
@@ -226,7 +259,10 @@ mod tests {
     #[test]
     fn the_example_file_parses_and_flags_win() {
         let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../kyoyu.example.toml");
-        let overrides = Overrides { database_url: Some("sqlite://elsewhere.db".into()), ..Overrides::default() };
+        let overrides = Overrides {
+            database_url: Some("sqlite://elsewhere.db".into()),
+            ..Overrides::default()
+        };
         let settings = Settings::load(Some(&example), overrides).expect("example parses");
         assert_eq!(settings.database_url, "sqlite://elsewhere.db");
     }

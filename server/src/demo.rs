@@ -34,26 +34,47 @@ pub async fn create(store: &Store, settings: &Settings, url: &str) -> anyhow::Re
     for organization in &organizations {
         match store.add_organization(organization).await {
             Ok(_) | Err(StoreError::Conflict(_)) => {}
-            Err(error) => return Err(error).with_context(|| format!("adding {}", organization.slug)),
+            Err(error) => {
+                return Err(error).with_context(|| format!("adding {}", organization.slug));
+            }
         }
     }
 
-    let producer = store.organization("demo-electricity").await?.context("demo-electricity exists")?;
-    let collection = store.collection("cross-sector").await?.context("cross-sector is seeded")?;
+    let producer = store
+        .organization("demo-electricity")
+        .await?
+        .context("demo-electricity exists")?;
+    let collection = store
+        .collection("cross-sector")
+        .await?
+        .context("cross-sector is seeded")?;
     let objects = envelope::parse(SAMPLE_BUNDLE.as_bytes())?
         .into_iter()
         .enumerate()
-        .map(|(index, raw)| stix::validate_object(raw, index).map_err(|r| anyhow::anyhow!("{}: {}", r.id, r.message)))
+        .map(|(index, raw)| {
+            stix::validate_object(raw, index)
+                .map_err(|r| anyhow::anyhow!("{}: {}", r.id, r.message))
+        })
         .collect::<anyhow::Result<Vec<_>>>()
         .context("the sample bundle is valid")?;
-    store.add_objects(collection.pk, producer.pk, &objects, Vec::new()).await?;
+    store
+        .add_objects(collection.pk, producer.pk, &objects, Vec::new())
+        .await?;
 
     let (keys, _) = jwt_keys(settings, store).await?;
     println!("Demo organisations and tokens (valid 30 days):");
     let mut analyst_token = String::new();
     for organization in &organizations {
-        let token = keys.issue(&organization.slug, organization.role.default_credential(), TOKEN_TTL)?;
-        println!("  {:<24} {:<8} {token}", organization.slug, organization.role.as_str());
+        let token = keys.issue(
+            &organization.slug,
+            organization.role.default_credential(),
+            TOKEN_TTL,
+        )?;
+        println!(
+            "  {:<24} {:<8} {token}",
+            organization.slug,
+            organization.role.as_str()
+        );
         if organization.role == OrgRole::Analyst {
             analyst_token = token;
         }

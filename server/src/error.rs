@@ -32,9 +32,10 @@ pub enum ErrorCode {
 impl ErrorCode {
     pub fn status(self) -> StatusCode {
         match self {
-            ErrorCode::BadRequest | ErrorCode::InvalidEnvelope | ErrorCode::InvalidFilter | ErrorCode::InvalidCursor => {
-                StatusCode::BAD_REQUEST
-            }
+            ErrorCode::BadRequest
+            | ErrorCode::InvalidEnvelope
+            | ErrorCode::InvalidFilter
+            | ErrorCode::InvalidCursor => StatusCode::BAD_REQUEST,
             ErrorCode::Unauthorized => StatusCode::UNAUTHORIZED,
             ErrorCode::Forbidden => StatusCode::FORBIDDEN,
             ErrorCode::ApiRootNotFound
@@ -121,11 +122,19 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(code: ErrorCode, detail: impl Into<String>) -> Self {
-        ApiError { code, detail: detail.into(), source: None }
+        ApiError {
+            code,
+            detail: detail.into(),
+            source: None,
+        }
     }
 
     pub fn internal(source: impl Into<anyhow::Error>) -> Self {
-        ApiError { code: ErrorCode::Internal, detail: String::new(), source: Some(source.into()) }
+        ApiError {
+            code: ErrorCode::Internal,
+            detail: String::new(),
+            source: Some(source.into()),
+        }
     }
 
     pub fn code(&self) -> ErrorCode {
@@ -177,7 +186,10 @@ impl ResponseError for ApiError {
         let mut response = HttpResponse::build(self.code.status());
         response.insert_header((header::CONTENT_TYPE, HeaderValue::from_static(TAXII_JSON)));
         if self.code == ErrorCode::Unauthorized {
-            response.insert_header((header::WWW_AUTHENTICATE, HeaderValue::from_static(WWW_AUTHENTICATE)));
+            response.insert_header((
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static(WWW_AUTHENTICATE),
+            ));
         }
         response.body(error_body(self.code, &self.detail))
     }
@@ -190,9 +202,13 @@ impl From<crate::storage::StoreError> for ApiError {
     fn from(error: crate::storage::StoreError) -> Self {
         use crate::storage::StoreError;
         match error {
-            StoreError::Database(_) | StoreError::Migration(_) | StoreError::Corrupt(_) => ApiError::internal(error),
+            StoreError::Database(_) | StoreError::Migration(_) | StoreError::Corrupt(_) => {
+                ApiError::internal(error)
+            }
             StoreError::NotFound(what) => ApiError::new(ErrorCode::NotFound, what),
-            StoreError::Conflict(what) | StoreError::Invalid(what) => ApiError::new(ErrorCode::BadRequest, what),
+            StoreError::Conflict(what) | StoreError::Invalid(what) => {
+                ApiError::new(ErrorCode::BadRequest, what)
+            }
         }
     }
 }

@@ -63,12 +63,39 @@ impl Default for Metrics {
         let accepted = Counter::default();
         let refused = Family::<ReasonLabels, Counter>::default();
         let pool = Family::<PoolLabels, Gauge>::default();
-        registry.register("http_requests", "HTTP requests served, by route and status", requests.clone());
-        registry.register("http_request_duration_seconds", "Time to serve a request, by route", latency.clone());
-        registry.register("objects_accepted", "STIX objects accepted into a collection", accepted.clone());
-        registry.register("objects_refused", "STIX objects refused, by reason", refused.clone());
-        registry.register("db_pool_connections", "Database pool connections, by state", pool.clone());
-        Metrics { registry, requests, latency, accepted, refused, pool }
+        registry.register(
+            "http_requests",
+            "HTTP requests served, by route and status",
+            requests.clone(),
+        );
+        registry.register(
+            "http_request_duration_seconds",
+            "Time to serve a request, by route",
+            latency.clone(),
+        );
+        registry.register(
+            "objects_accepted",
+            "STIX objects accepted into a collection",
+            accepted.clone(),
+        );
+        registry.register(
+            "objects_refused",
+            "STIX objects refused, by reason",
+            refused.clone(),
+        );
+        registry.register(
+            "db_pool_connections",
+            "Database pool connections, by state",
+            pool.clone(),
+        );
+        Metrics {
+            registry,
+            requests,
+            latency,
+            accepted,
+            refused,
+            pool,
+        }
     }
 }
 
@@ -77,13 +104,30 @@ impl Metrics {
     /// `conflicting` clashed with a stored version.
     pub fn record_ingest(&self, accepted: u64, invalid: u64, conflicting: u64) {
         self.accepted.inc_by(accepted);
-        self.refused.get_or_create(&ReasonLabels { reason: "invalid" }).inc_by(invalid);
-        self.refused.get_or_create(&ReasonLabels { reason: "version-conflict" }).inc_by(conflicting);
+        self.refused
+            .get_or_create(&ReasonLabels { reason: "invalid" })
+            .inc_by(invalid);
+        self.refused
+            .get_or_create(&ReasonLabels {
+                reason: "version-conflict",
+            })
+            .inc_by(conflicting);
     }
 
     fn observe(&self, method: String, route: String, status: u16, seconds: f64) {
-        self.latency.get_or_create(&RouteLabels { method: method.clone(), route: route.clone() }).observe(seconds);
-        self.requests.get_or_create(&RequestLabels { method, route, status }).inc();
+        self.latency
+            .get_or_create(&RouteLabels {
+                method: method.clone(),
+                route: route.clone(),
+            })
+            .observe(seconds);
+        self.requests
+            .get_or_create(&RequestLabels {
+                method,
+                route,
+                status,
+            })
+            .inc();
     }
 }
 
@@ -94,18 +138,29 @@ pub fn record_request<S, B>(
     service: &S,
 ) -> impl Future<Output = Result<ServiceResponse<B>, actix_web::Error>> + use<S, B>
 where
-    S: actix_web::dev::Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    S: actix_web::dev::Service<
+            ServiceRequest,
+            Response = ServiceResponse<B>,
+            Error = actix_web::Error,
+        >,
     B: MessageBody,
 {
     let started = Instant::now();
-    let route = request.match_pattern().unwrap_or_else(|| "unmatched".to_owned());
+    let route = request
+        .match_pattern()
+        .unwrap_or_else(|| "unmatched".to_owned());
     let method = request.method().to_string();
     let metrics = request.app_data::<web::Data<Metrics>>().cloned();
     let response = service.call(request);
     async move {
         let response = response.await?;
         if let Some(metrics) = metrics {
-            metrics.observe(method, route, response.status().as_u16(), started.elapsed().as_secs_f64());
+            metrics.observe(
+                method,
+                route,
+                response.status().as_u16(),
+                started.elapsed().as_secs_f64(),
+            );
         }
         Ok(response)
     }
@@ -116,8 +171,14 @@ pub async fn get_metrics(metrics: web::Data<Metrics>, store: web::Data<Store>) -
     let pool = store.pool();
     let idle = i64::try_from(pool.num_idle()).unwrap_or(i64::MAX);
     let size = i64::from(pool.size());
-    metrics.pool.get_or_create(&PoolLabels { state: "idle" }).set(idle);
-    metrics.pool.get_or_create(&PoolLabels { state: "in_use" }).set(size - idle);
+    metrics
+        .pool
+        .get_or_create(&PoolLabels { state: "idle" })
+        .set(idle);
+    metrics
+        .pool
+        .get_or_create(&PoolLabels { state: "in_use" })
+        .set(size - idle);
     let mut text = String::new();
     if let Err(error) = prometheus_client::encoding::text::encode(&mut text, &metrics.registry) {
         tracing::error!(%error, "metrics could not be encoded");

@@ -36,7 +36,10 @@ pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
         .await
         .with_context(|| format!("opening the database at {}", settings.database_url))?;
     let seeds = Seeds::embedded().context("parsing the embedded seed registry")?;
-    store.load_seeds(&seeds).await.context("loading the seed registry")?;
+    store
+        .load_seeds(&seeds)
+        .await
+        .context("loading the seed registry")?;
     Ok(store)
 }
 
@@ -45,9 +48,15 @@ pub async fn jwt_keys(settings: &Settings, store: &Store) -> anyhow::Result<(Jwt
     let secret = match &settings.auth.jwt_secret {
         Some(secret) if secret.len() >= 32 => secret.as_bytes().to_vec(),
         Some(_) => anyhow::bail!("auth.jwt_secret must be at least 32 bytes"),
-        None => store.jwt_secret().await.context("reading the hub's signing secret")?,
+        None => store
+            .jwt_secret()
+            .await
+            .context("reading the hub's signing secret")?,
     };
-    Ok((JwtKeys::hs256(&secret, &settings.auth.issuer, &settings.auth.audience), secret))
+    Ok((
+        JwtKeys::hs256(&secret, &settings.auth.issuer, &settings.auth.audience),
+        secret,
+    ))
 }
 
 impl Hub {
@@ -56,7 +65,8 @@ impl Hub {
         let store = open_store(&settings).await?;
         let (keys, secret) = jwt_keys(&settings, &store).await?;
         let cursor_key = CursorKey::derive(&secret);
-        let listener = TcpListener::bind(settings.listen).with_context(|| format!("binding {}", settings.listen))?;
+        let listener = TcpListener::bind(settings.listen)
+            .with_context(|| format!("binding {}", settings.listen))?;
         let port = listener.local_addr()?.port();
         let tls = tls_config(&settings)?;
         let scheme = if tls.is_some() { "https" } else { "http" };
@@ -88,7 +98,12 @@ impl Hub {
             None => server.listen(listener)?,
         }
         .run();
-        Ok(Hub { port, scheme, server, store })
+        Ok(Hub {
+            port,
+            scheme,
+            server,
+            store,
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -111,7 +126,10 @@ impl Hub {
         shutdown_signal().await;
         tracing::info!("shutting down");
         handle.stop(true).await;
-        server.await.context("joining the HTTP server")?.context("serving HTTP")?;
+        server
+            .await
+            .context("joining the HTTP server")?
+            .context("serving HTTP")?;
         self.store.close().await;
         tracing::info!("stopped");
         Ok(())
@@ -145,12 +163,17 @@ fn tls_config(settings: &Settings) -> anyhow::Result<Option<rustls::ServerConfig
         return Ok(None);
     };
     let mut cert_reader = std::io::BufReader::new(
-        std::fs::File::open(cert).with_context(|| format!("opening tls.cert {}", cert.display()))?,
+        std::fs::File::open(cert)
+            .with_context(|| format!("opening tls.cert {}", cert.display()))?,
     );
     let chain = rustls_pemfile::certs(&mut cert_reader)
         .collect::<Result<Vec<_>, _>>()
         .with_context(|| format!("reading certificates from {}", cert.display()))?;
-    anyhow::ensure!(!chain.is_empty(), "tls.cert {} holds no certificate", cert.display());
+    anyhow::ensure!(
+        !chain.is_empty(),
+        "tls.cert {} holds no certificate",
+        cert.display()
+    );
     let mut key_reader = std::io::BufReader::new(
         std::fs::File::open(key).with_context(|| format!("opening tls.key {}", key.display()))?,
     );
@@ -158,12 +181,14 @@ fn tls_config(settings: &Settings) -> anyhow::Result<Option<rustls::ServerConfig
         .with_context(|| format!("reading the private key from {}", key.display()))?
         .with_context(|| format!("tls.key {} holds no private key", key.display()))?;
     // TLS 1.2 and 1.3 only, as TAXII 2.1 requires.
-    let config = rustls::ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
-        .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
-        .context("configuring TLS versions")?
-        .with_no_client_auth()
-        .with_single_cert(chain, private_key)
-        .context("the TLS certificate and key do not form a usable pair")?;
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
+    .context("configuring TLS versions")?
+    .with_no_client_auth()
+    .with_single_cert(chain, private_key)
+    .context("the TLS certificate and key do not form a usable pair")?;
     Ok(Some(config))
 }
 
@@ -183,8 +208,13 @@ pub fn routes(config: &mut web::ServiceConfig, api_root: &str) {
             web::scope(&format!("/taxii2/{api_root}"))
                 .service(resource("/").route(web::get().to(discovery::get_api_root)))
                 .service(resource("/status/{status}/").route(web::get().to(status::get_status)))
-                .service(resource("/collections/").route(web::get().to(collections::get_collections)))
-                .service(resource("/collections/{collection}/").route(web::get().to(collections::get_collection)))
+                .service(
+                    resource("/collections/").route(web::get().to(collections::get_collections)),
+                )
+                .service(
+                    resource("/collections/{collection}/")
+                        .route(web::get().to(collections::get_collection)),
+                )
                 .service(
                     resource("/collections/{collection}/objects/")
                         .route(web::get().to(objects::get_objects))
@@ -199,17 +229,30 @@ pub fn routes(config: &mut web::ServiceConfig, api_root: &str) {
                     resource("/collections/{collection}/objects/{object}/versions/")
                         .route(web::get().to(objects::get_object_versions)),
                 )
-                .service(resource("/collections/{collection}/manifest/").route(web::get().to(objects::get_manifest)))
+                .service(
+                    resource("/collections/{collection}/manifest/")
+                        .route(web::get().to(objects::get_manifest)),
+                )
                 .default_service(web::to(not_found)),
         );
 }
 
 async fn not_found(request: actix_web::HttpRequest) -> Result<HttpResponse, ApiError> {
-    Err(ApiError::new(ErrorCode::NotFound, format!("there is no resource at {}", request.path())))
+    Err(ApiError::new(
+        ErrorCode::NotFound,
+        format!("there is no resource at {}", request.path()),
+    ))
 }
 
 async fn method_not_allowed(request: actix_web::HttpRequest) -> Result<HttpResponse, ApiError> {
-    Err(ApiError::new(ErrorCode::MethodNotAllowed, format!("{} is not supported on {}", request.method(), request.path())))
+    Err(ApiError::new(
+        ErrorCode::MethodNotAllowed,
+        format!(
+            "{} is not supported on {}",
+            request.method(),
+            request.path()
+        ),
+    ))
 }
 
 /// Middleware body: any error the framework answers on its own (bad request line,
@@ -219,7 +262,11 @@ fn taxii_errors<S, B>(
     service: &S,
 ) -> impl Future<Output = Result<ServiceResponse<EitherBody<B>>, actix_web::Error>> + use<S, B>
 where
-    S: actix_web::dev::Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    S: actix_web::dev::Service<
+            ServiceRequest,
+            Response = ServiceResponse<B>,
+            Error = actix_web::Error,
+        >,
     B: MessageBody,
 {
     let exempt = request.path().starts_with("/readyz");
@@ -227,12 +274,17 @@ where
     async move {
         let response = response.await?;
         let status = response.status();
-        let already_taxii = response.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes() == TAXII_JSON.as_bytes());
+        let already_taxii = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|v| v.as_bytes() == TAXII_JSON.as_bytes());
         if exempt || !(status.is_client_error() || status.is_server_error()) || already_taxii {
             return Ok(response.map_into_left_body());
         }
         let code = ErrorCode::for_status(status);
-        let detail = status.canonical_reason().unwrap_or("the request could not be served");
+        let detail = status
+            .canonical_reason()
+            .unwrap_or("the request could not be served");
         let (request, _) = response.into_parts();
         let replacement = HttpResponse::build(status)
             .insert_header((header::CONTENT_TYPE, HeaderValue::from_static(TAXII_JSON)))

@@ -27,7 +27,9 @@ impl FromRequest for Authenticated {
             .map(|value| value.to_str().map(str::to_owned));
         Box::pin(async move {
             let (Some(keys), Some(store)) = (keys, store) else {
-                return Err(ApiError::internal(anyhow::anyhow!("authentication is not configured")));
+                return Err(ApiError::internal(anyhow::anyhow!(
+                    "authentication is not configured"
+                )));
             };
             let authorization = match authorization {
                 None => return Err(AuthError::Missing.into()),
@@ -35,11 +37,16 @@ impl FromRequest for Authenticated {
                 Some(Ok(value)) => value,
             };
             let token = match authorization.split_once(' ') {
-                Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => token.trim().to_owned(),
+                Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => {
+                    token.trim().to_owned()
+                }
                 _ => return Err(AuthError::UnsupportedScheme.into()),
             };
             let claims = keys.verify(&token)?;
-            let organization = store.organization(&claims.sub).await?.ok_or(AuthError::UnknownOrganization)?;
+            let organization = store
+                .organization(&claims.sub)
+                .await?
+                .ok_or(AuthError::UnknownOrganization)?;
             if !organization.role.may_issue(claims.role) {
                 return Err(AuthError::RoleNotPermitted.into());
             }

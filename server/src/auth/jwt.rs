@@ -51,7 +51,12 @@ impl JwtKeys {
     }
 
     /// A token for `organization` acting as `role`, valid from now for `ttl`.
-    pub fn issue(&self, organization: &str, role: Role, ttl: Duration) -> Result<String, AuthError> {
+    pub fn issue(
+        &self,
+        organization: &str,
+        role: Role,
+        ttl: Duration,
+    ) -> Result<String, AuthError> {
         let now = jsonwebtoken::get_current_timestamp();
         let claims = Claims {
             iss: self.issuer.clone(),
@@ -63,7 +68,11 @@ impl JwtKeys {
             exp: now.saturating_add(ttl.as_secs()),
             jti: uuid::Uuid::new_v4().to_string(),
         };
-        Ok(jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)?)
+        Ok(jsonwebtoken::encode(
+            &Header::new(Algorithm::HS256),
+            &claims,
+            &self.encoding,
+        )?)
     }
 
     /// Checks signature, algorithm, issuer, audience, expiry and not-before.
@@ -75,16 +84,24 @@ impl JwtKeys {
 /// Parses durations like `90s`, `15m`, `12h`, `30d` (a bare number is seconds).
 pub fn parse_ttl(text: &str) -> Result<Duration, String> {
     let text = text.trim();
-    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
     let (number, unit) = text.split_at(split);
-    let number: u64 = number.parse().map_err(|_| format!("'{text}' is not a duration like 30d, 12h, 15m or 90s"))?;
+    let number: u64 = number
+        .parse()
+        .map_err(|_| format!("'{text}' is not a duration like 30d, 12h, 15m or 90s"))?;
     let seconds = match unit {
         "" | "s" => 1,
         "m" => 60,
         "h" => 3600,
         "d" => 86_400,
         "w" => 604_800,
-        _ => return Err(format!("'{text}': unknown unit '{unit}' (use s, m, h, d or w)")),
+        _ => {
+            return Err(format!(
+                "'{text}': unknown unit '{unit}' (use s, m, h, d or w)"
+            ));
+        }
     };
     if number == 0 {
         return Err("the duration must be positive".into());
@@ -102,7 +119,9 @@ mod tests {
 
     #[test]
     fn issued_tokens_verify_and_tampered_ones_do_not() {
-        let token = keys().issue("acme", Role::Member, Duration::from_secs(60)).expect("issue");
+        let token = keys()
+            .issue("acme", Role::Member, Duration::from_secs(60))
+            .expect("issue");
         let claims = keys().verify(&token).expect("verify");
         assert_eq!((claims.sub.as_str(), claims.role), ("acme", Role::Member));
         let other = JwtKeys::hs256(b"another secret of enough length!", "kyoyu", "kyoyu");

@@ -94,5 +94,8 @@ pub struct Access {
 /// then every authenticated principal reads every collection, and every role except the
 /// read-only machine client writes.
 pub fn access(principal: &Principal) -> Access {
-    Access { read: true, write: principal.role != Role::Siem }
+    Access {
+        read: true,
+        write: principal.role != Role::Siem,
+    }
 }

@@ -69,11 +69,17 @@ impl Seeds {
                 alias: format!("sector-{}", sector.slug),
                 kind: "sector".into(),
                 title: format!("Sector: {}", sector.name_en),
-                description: format!("Shared within the {} sector / {}分野内の共有", sector.name_en, sector.name_ja),
+                description: format!(
+                    "Shared within the {} sector / {}分野内の共有",
+                    sector.name_en, sector.name_ja
+                ),
                 default_tlp: collections_file.sector_collections.default_tlp.clone(),
             });
         }
-        Ok(Seeds { sectors: sectors.sector, collections })
+        Ok(Seeds {
+            sectors: sectors.sector,
+            collections,
+        })
     }
 }
 
@@ -96,7 +102,10 @@ mod tests {
         assert_eq!(ceptoars, 20);
         assert_eq!(seeds.collections.len(), 17);
         for slug in ["finance", "electricity", "port", "airport", "government"] {
-            assert!(seeds.sectors.iter().any(|s| s.slug == slug), "sector {slug}");
+            assert!(
+                seeds.sectors.iter().any(|s| s.slug == slug),
+                "sector {slug}"
+            );
         }
         assert!(seeds.collections.iter().any(|c| c.alias == "sector-port"));
     }

@@ -23,7 +23,11 @@ struct Posted<'a> {
 /// Parses a posted envelope, borrowing each object's text from `body`.
 pub fn parse(body: &[u8]) -> Result<Vec<&RawValue>, EnvelopeError> {
     // serde would also read a struct from a JSON array; an envelope is an object.
-    if body.iter().find(|b| !b.is_ascii_whitespace()).is_some_and(|b| *b != b'{') {
+    if body
+        .iter()
+        .find(|b| !b.is_ascii_whitespace())
+        .is_some_and(|b| *b != b'{')
+    {
         return Err(EnvelopeError::NotAnObject);
     }
     let posted: Posted<'_> = serde_json::from_slice(body)?;
@@ -41,7 +45,10 @@ mod tests {
     fn objects_keep_their_exact_text() {
         let body = br#"{"objects":[{"b":1.50,"a":"2016-01-01T00:00:00.1230Z"}],"more":false}"#;
         let objects = parse(body).expect("envelope");
-        assert_eq!(objects[0].get(), r#"{"b":1.50,"a":"2016-01-01T00:00:00.1230Z"}"#);
+        assert_eq!(
+            objects[0].get(),
+            r#"{"b":1.50,"a":"2016-01-01T00:00:00.1230Z"}"#
+        );
     }
 
     #[test]

@@ -40,7 +40,9 @@ impl StixId {
 
     /// The part before `--`.
     pub fn type_name(&self) -> &str {
-        self.0.split_once("--").map_or("", |(type_name, _)| type_name)
+        self.0
+            .split_once("--")
+            .map_or("", |(type_name, _)| type_name)
     }
 }
 
@@ -56,7 +58,9 @@ pub fn check_type_name(name: &str) -> Result<(), TypeError> {
     if !(3..=250).contains(&name.len()) {
         return Err(TypeError::Length);
     }
-    let allowed = name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    let allowed = name
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
     if !allowed || name.starts_with('-') || name.ends_with('-') || name.contains("--") {
         return Err(TypeError::Characters);
     }
@@ -89,11 +93,26 @@ mod tests {
         let cases = [
             ("indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f", Ok(())),
             ("x-acme-thing--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f", Ok(())),
-            ("indicator--8e2e2d2b-17d4-4cbf-738f-98ee46b3cd3f", Err(IdError::NotRfc4122)),
-            ("indicator--8E2E2D2B-17D4-4CBF-938F-98EE46B3CD3F", Err(IdError::Malformed)),
-            ("indicator-8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f", Err(IdError::Malformed)),
-            ("in--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f", Err(IdError::Type(TypeError::Length))),
-            ("Indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f", Err(IdError::Type(TypeError::Characters))),
+            (
+                "indicator--8e2e2d2b-17d4-4cbf-738f-98ee46b3cd3f",
+                Err(IdError::NotRfc4122),
+            ),
+            (
+                "indicator--8E2E2D2B-17D4-4CBF-938F-98EE46B3CD3F",
+                Err(IdError::Malformed),
+            ),
+            (
+                "indicator-8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f",
+                Err(IdError::Malformed),
+            ),
+            (
+                "in--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f",
+                Err(IdError::Type(TypeError::Length)),
+            ),
+            (
+                "Indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f",
+                Err(IdError::Type(TypeError::Characters)),
+            ),
             ("indicator--", Err(IdError::Malformed)),
         ];
         for (text, expected) in cases {

@@ -46,7 +46,10 @@ pub fn parse_stix(text: &str) -> Result<Parsed, TimestampError> {
         });
     }
     let (instant, fraction_digits) = parse_core(&bytes[..bytes.len() - 1])?;
-    Ok(Parsed { instant, fraction_digits })
+    Ok(Parsed {
+        instant,
+        fraction_digits,
+    })
 }
 
 /// RFC 3339 `date-time` as TAXII's `added_after` allows: any fraction length, `T`/`t`,
@@ -59,7 +62,10 @@ pub fn parse_rfc3339(text: &str) -> Result<Instant, TimestampError> {
     let (body, offset_seconds) = match bytes[bytes.len() - 1] {
         b'Z' | b'z' => (&bytes[..bytes.len() - 1], 0),
         _ => {
-            let split = bytes.len().checked_sub(6).ok_or(TimestampError::Malformed)?;
+            let split = bytes
+                .len()
+                .checked_sub(6)
+                .ok_or(TimestampError::Malformed)?;
             let offset = &bytes[split..];
             let sign = match offset[0] {
                 b'+' => 1,
@@ -78,7 +84,10 @@ pub fn parse_rfc3339(text: &str) -> Result<Instant, TimestampError> {
         }
     };
     let (instant, _) = parse_core(body)?;
-    Ok(Instant { seconds: instant.seconds - offset_seconds, nanos: instant.nanos })
+    Ok(Instant {
+        seconds: instant.seconds - offset_seconds,
+        nanos: instant.nanos,
+    })
 }
 
 fn has_offset(bytes: &[u8]) -> bool {
@@ -173,7 +182,11 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
     let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
     let shifted_month = (5 * day_of_year + 2) / 153;
     let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
-    let month = if shifted_month < 10 { shifted_month + 3 } else { shifted_month - 9 };
+    let month = if shifted_month < 10 {
+        shifted_month + 3
+    } else {
+        shifted_month - 9
+    };
     let year = year_of_era + era * 400 + i64::from(month <= 2);
     (year, month, day)
 }
@@ -267,9 +280,17 @@ mod tests {
 
     #[test]
     fn taxii_timestamps_print_six_digits_and_round_trip() {
-        for text in ["1970-01-01T00:00:00.000000Z", "2024-03-08T12:34:56.789012Z", "1969-12-31T23:59:59.999999Z"] {
+        for text in [
+            "1970-01-01T00:00:00.000000Z",
+            "2024-03-08T12:34:56.789012Z",
+            "1969-12-31T23:59:59.999999Z",
+        ] {
             let instant = parse_rfc3339(text).expect(text);
-            assert_eq!(TaxiiTimestamp(instant.as_micros()).to_string(), text, "case {text}");
+            assert_eq!(
+                TaxiiTimestamp(instant.as_micros()).to_string(),
+                text,
+                "case {text}"
+            );
         }
     }
 

@@ -53,14 +53,45 @@ enum Category {
 }
 
 const DOMAIN_OBJECTS: &[&str] = &[
-    "attack-pattern", "campaign", "course-of-action", "grouping", "identity", "incident",
-    "indicator", "infrastructure", "intrusion-set", "location", "malware", "malware-analysis",
-    "note", "observed-data", "opinion", "report", "threat-actor", "tool", "vulnerability",
+    "attack-pattern",
+    "campaign",
+    "course-of-action",
+    "grouping",
+    "identity",
+    "incident",
+    "indicator",
+    "infrastructure",
+    "intrusion-set",
+    "location",
+    "malware",
+    "malware-analysis",
+    "note",
+    "observed-data",
+    "opinion",
+    "report",
+    "threat-actor",
+    "tool",
+    "vulnerability",
 ];
 const CYBER_OBSERVABLES: &[&str] = &[
-    "artifact", "autonomous-system", "directory", "domain-name", "email-addr", "email-message",
-    "file", "ipv4-addr", "ipv6-addr", "mac-addr", "mutex", "network-traffic", "process",
-    "software", "url", "user-account", "windows-registry-key", "x509-certificate",
+    "artifact",
+    "autonomous-system",
+    "directory",
+    "domain-name",
+    "email-addr",
+    "email-message",
+    "file",
+    "ipv4-addr",
+    "ipv6-addr",
+    "mac-addr",
+    "mutex",
+    "network-traffic",
+    "process",
+    "software",
+    "url",
+    "user-account",
+    "windows-registry-key",
+    "x509-certificate",
 ];
 
 fn category(type_name: &str) -> Category {
@@ -88,7 +119,12 @@ fn required_properties(type_name: &str) -> &'static [&'static str] {
         "malware" => &["is_family"],
         "malware-analysis" => &["product", "result|analysis_sco_refs"],
         "note" => &["content", "object_refs"],
-        "observed-data" => &["first_observed", "last_observed", "number_observed", "object_refs|objects"],
+        "observed-data" => &[
+            "first_observed",
+            "last_observed",
+            "number_observed",
+            "object_refs|objects",
+        ],
         "opinion" => &["opinion", "object_refs"],
         "report" => &["name", "published", "object_refs"],
         "relationship" => &["relationship_type", "source_ref", "target_ref"],
@@ -96,15 +132,19 @@ fn required_properties(type_name: &str) -> &'static [&'static str] {
         "artifact" => &["payload_bin|url"],
         "autonomous-system" => &["number"],
         "directory" => &["path"],
-        "domain-name" | "email-addr" | "ipv4-addr" | "ipv6-addr" | "mac-addr" | "url" => {
-            &["value"]
-        }
+        "domain-name" | "email-addr" | "ipv4-addr" | "ipv6-addr" | "mac-addr" | "url" => &["value"],
         "email-message" => &["is_multipart"],
         "file" => &["hashes|name"],
         "mutex" | "software" => &["name"],
         "network-traffic" => &["protocols", "src_ref|dst_ref"],
         "language-content" => &["object_ref", "contents"],
-        "extension-definition" => &["created_by_ref", "name", "schema", "version", "extension_types"],
+        "extension-definition" => &[
+            "created_by_ref",
+            "name",
+            "schema",
+            "version",
+            "extension_types",
+        ],
         "marking-definition" => &["definition_type|extensions"],
         _ => &[],
     }
@@ -112,8 +152,16 @@ fn required_properties(type_name: &str) -> &'static [&'static str] {
 
 /// Properties holding a STIX timestamp wherever they appear at the top level.
 const TIMESTAMP_PROPERTIES: &[&str] = &[
-    "valid_from", "valid_until", "first_seen", "last_seen", "first_observed", "last_observed",
-    "published", "start_time", "stop_time", "object_modified",
+    "valid_from",
+    "valid_until",
+    "first_seen",
+    "last_seen",
+    "first_observed",
+    "last_observed",
+    "published",
+    "start_time",
+    "stop_time",
+    "object_modified",
 ];
 
 /// Validates one element of an envelope's `objects`. `index` names it when it has no id.
@@ -163,19 +211,30 @@ fn check<'a>(raw: &'a RawValue, object: &Map<String, Value>) -> Result<ValidObje
     let spec_version = match object.get("spec_version") {
         Some(Value::String(v)) if v == "2.1" => v.clone(),
         Some(Value::String(v)) => {
-            return Err(format!("property 'spec_version' must be \"2.1\", found \"{v}\""));
+            return Err(format!(
+                "property 'spec_version' must be \"2.1\", found \"{v}\""
+            ));
         }
         Some(_) => return Err("property 'spec_version' must be a string".into()),
         // STIX 2.1: optional on SCOs only, where it defaults to 2.1.
         None if category == Category::CyberObservable => "2.1".into(),
-        None => return Err("property 'spec_version' is required (STIX 2.1 objects carry \"2.1\")".into()),
+        None => {
+            return Err(
+                "property 'spec_version' is required (STIX 2.1 objects carry \"2.1\")".into(),
+            );
+        }
     };
 
     let versioned = matches!(
         category,
         Category::DomainObject | Category::RelationshipObject | Category::MetaObject
     );
-    let created = timestamp_property(object, "created", versioned || category == Category::MarkingDefinition, true)?;
+    let created = timestamp_property(
+        object,
+        "created",
+        versioned || category == Category::MarkingDefinition,
+        true,
+    )?;
     let modified = timestamp_property(object, "modified", versioned, true)?;
     if let (Some((_, created_at)), Some((_, modified_at))) = (&created, &modified)
         && modified_at < created_at
@@ -185,23 +244,39 @@ fn check<'a>(raw: &'a RawValue, object: &Map<String, Value>) -> Result<ValidObje
     for name in TIMESTAMP_PROPERTIES {
         timestamp_property(object, name, false, false)?;
     }
-    check_ordered(object, "valid_from", "valid_until", "indicator's 'valid_until' must be later than 'valid_from'")?;
-    check_ordered(object, "start_time", "stop_time", "'stop_time' must be later than 'start_time'")?;
+    check_ordered(
+        object,
+        "valid_from",
+        "valid_until",
+        "indicator's 'valid_until' must be later than 'valid_from'",
+    )?;
+    check_ordered(
+        object,
+        "start_time",
+        "stop_time",
+        "'stop_time' must be later than 'start_time'",
+    )?;
 
     for alternatives in required_properties(type_name) {
-        if !alternatives.split('|').any(|name| object.contains_key(name)) {
+        if !alternatives
+            .split('|')
+            .any(|name| object.contains_key(name))
+        {
             let names = alternatives.replace('|', "' or '");
             return Err(format!("{type_name}: property '{names}' is required"));
         }
     }
     check_common_types(object)?;
 
-    let version = modified
-        .or(created)
-        .map(|(text, instant)| Version { text: text.to_owned(), key: instant.version_key() });
+    let version = modified.or(created).map(|(text, instant)| Version {
+        text: text.to_owned(),
+        key: instant.version_key(),
+    });
     let mut warnings = Vec::new();
     if type_name == "observed-data" && object.contains_key("objects") {
-        warnings.push("observed-data: property 'objects' is deprecated in STIX 2.1; use 'object_refs'".into());
+        warnings.push(
+            "observed-data: property 'objects' is deprecated in STIX 2.1; use 'object_refs'".into(),
+        );
     }
     Ok(ValidObject {
         raw,
@@ -230,22 +305,40 @@ fn timestamp_property<'a>(
     millisecond_precision: bool,
 ) -> Result<Option<(&'a str, Instant)>, String> {
     let Some(value) = object.get(name) else {
-        return if required { Err(format!("property '{name}' is required")) } else { Ok(None) };
+        return if required {
+            Err(format!("property '{name}' is required"))
+        } else {
+            Ok(None)
+        };
     };
     let Value::String(text) = value else {
         return Err(format!("property '{name}' must be a timestamp string"));
     };
     let parsed = timestamp::parse_stix(text).map_err(|e| format!("property '{name}' {e}"))?;
     if millisecond_precision && parsed.fraction_digits < 3 {
-        return Err(format!("property '{name}' must have at least millisecond precision (e.g. .000Z)"));
+        return Err(format!(
+            "property '{name}' must have at least millisecond precision (e.g. .000Z)"
+        ));
     }
     Ok(Some((text, parsed.instant)))
 }
 
-fn check_ordered(object: &Map<String, Value>, start: &str, stop: &str, message: &str) -> Result<(), String> {
-    let read = |name| object.get(name).and_then(Value::as_str).and_then(|t| timestamp::parse_stix(t).ok());
+fn check_ordered(
+    object: &Map<String, Value>,
+    start: &str,
+    stop: &str,
+    message: &str,
+) -> Result<(), String> {
+    let read = |name| {
+        object
+            .get(name)
+            .and_then(Value::as_str)
+            .and_then(|t| timestamp::parse_stix(t).ok())
+    };
     match (read(start), read(stop)) {
-        (Some(from), Some(until)) if until.instant <= from.instant => Err(format!("property {message}")),
+        (Some(from), Some(until)) if until.instant <= from.instant => {
+            Err(format!("property {message}"))
+        }
         _ => Ok(()),
     }
 }
@@ -253,7 +346,11 @@ fn check_ordered(object: &Map<String, Value>, start: &str, stop: &str, message: 
 /// STIX 2.1 section 3.1: "null" values and empty lists are not allowed anywhere.
 fn check_no_null_or_empty(object: &Map<String, Value>, path: &str) -> Result<(), String> {
     for (key, value) in object {
-        let here = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
+        let here = if path.is_empty() {
+            key.clone()
+        } else {
+            format!("{path}.{key}")
+        };
         check_value(value, &here)?;
     }
     Ok(())
@@ -261,10 +358,12 @@ fn check_no_null_or_empty(object: &Map<String, Value>, path: &str) -> Result<(),
 
 fn check_value(value: &Value, path: &str) -> Result<(), String> {
     match value {
-        Value::Null => Err(format!("property '{path}' is null; STIX does not allow null values")),
-        Value::Array(items) if items.is_empty() => {
-            Err(format!("property '{path}' is an empty list; STIX does not allow empty lists"))
-        }
+        Value::Null => Err(format!(
+            "property '{path}' is null; STIX does not allow null values"
+        )),
+        Value::Array(items) if items.is_empty() => Err(format!(
+            "property '{path}' is an empty list; STIX does not allow empty lists"
+        )),
         Value::Array(items) => items
             .iter()
             .enumerate()
@@ -299,13 +398,17 @@ fn check_common_types(object: &Map<String, Value>) -> Result<(), String> {
         }
     }
     if let Some(value) = object.get("labels")
-        && !value.as_array().is_some_and(|items| items.iter().all(Value::is_string))
+        && !value
+            .as_array()
+            .is_some_and(|items| items.iter().all(Value::is_string))
     {
         return Err("property 'labels' must be a list of strings".into());
     }
     if let Some(value) = object.get("external_references") {
         let ok = value.as_array().is_some_and(|items| {
-            items.iter().all(|item| item.get("source_name").is_some_and(Value::is_string))
+            items
+                .iter()
+                .all(|item| item.get("source_name").is_some_and(Value::is_string))
         });
         if !ok {
             return Err("property 'external_references' must be a list of objects each with a 'source_name' string".into());
@@ -315,10 +418,16 @@ fn check_common_types(object: &Map<String, Value>) -> Result<(), String> {
 }
 
 fn reference(value: &Value, name: &str, types: &[&str]) -> Result<(), String> {
-    let text = value.as_str().ok_or_else(|| format!("property '{name}' must be an identifier string"))?;
+    let text = value
+        .as_str()
+        .ok_or_else(|| format!("property '{name}' must be an identifier string"))?;
     let id = StixId::parse(text).map_err(|e| format!("property '{name}' {e}"))?;
     if !types.contains(&id.type_name()) {
-        return Err(format!("property '{name}' must refer to {}, not '{}'", types.join(" or "), id.type_name()));
+        return Err(format!(
+            "property '{name}' must refer to {}, not '{}'",
+            types.join(" or "),
+            id.type_name()
+        ));
     }
     Ok(())
 }
@@ -342,16 +451,56 @@ mod tests {
     #[test]
     fn broken_objects_are_refused_naming_the_property_and_rule() {
         let cases = [
-            (r#""spec_version":"2.1""#, r#""spec_version":"2.0""#, "'spec_version' must be \"2.1\""),
-            (r#""pattern_type":"stix","#, "", "'pattern_type' is required"),
-            (r#""modified":"2016-04-06T20:03:48.000Z""#, r#""modified":"2016-04-05T20:03:48.000Z""#, "'modified' must be later"),
-            (r#""created":"2016-04-06T20:03:48.000Z""#, r#""created":"2016-04-06T20:03:48Z""#, "millisecond precision"),
-            (r#""created":"2016-04-06T20:03:48.000Z""#, r#""created":"2016-04-06T20:03:48.000+00:00""#, "UTC"),
-            ("indicator--8e2e", "malware--8e2e", "must start with its type"),
-            (r#""valid_from":"2016-01-01T00:00:00Z""#, r#""valid_from":"2016-01-01T00:00:00Z","valid_until":"2016-01-01T00:00:00Z""#, "valid_until"),
-            (r#""pattern_type":"stix","#, r#""pattern_type":"stix","labels":[],"#, "'labels' is an empty list"),
-            (r#""pattern_type":"stix","#, r#""pattern_type":"stix","description":null,"#, "'description' is null"),
-            (r#""pattern_type":"stix","#, r#""pattern_type":"stix","confidence":101,"#, "'confidence' must be an integer"),
+            (
+                r#""spec_version":"2.1""#,
+                r#""spec_version":"2.0""#,
+                "'spec_version' must be \"2.1\"",
+            ),
+            (
+                r#""pattern_type":"stix","#,
+                "",
+                "'pattern_type' is required",
+            ),
+            (
+                r#""modified":"2016-04-06T20:03:48.000Z""#,
+                r#""modified":"2016-04-05T20:03:48.000Z""#,
+                "'modified' must be later",
+            ),
+            (
+                r#""created":"2016-04-06T20:03:48.000Z""#,
+                r#""created":"2016-04-06T20:03:48Z""#,
+                "millisecond precision",
+            ),
+            (
+                r#""created":"2016-04-06T20:03:48.000Z""#,
+                r#""created":"2016-04-06T20:03:48.000+00:00""#,
+                "UTC",
+            ),
+            (
+                "indicator--8e2e",
+                "malware--8e2e",
+                "must start with its type",
+            ),
+            (
+                r#""valid_from":"2016-01-01T00:00:00Z""#,
+                r#""valid_from":"2016-01-01T00:00:00Z","valid_until":"2016-01-01T00:00:00Z""#,
+                "valid_until",
+            ),
+            (
+                r#""pattern_type":"stix","#,
+                r#""pattern_type":"stix","labels":[],"#,
+                "'labels' is an empty list",
+            ),
+            (
+                r#""pattern_type":"stix","#,
+                r#""pattern_type":"stix","description":null,"#,
+                "'description' is null",
+            ),
+            (
+                r#""pattern_type":"stix","#,
+                r#""pattern_type":"stix","confidence":101,"#,
+                "'confidence' must be an integer",
+            ),
         ];
         for (from, to, expected) in cases {
             let json = INDICATOR.replacen(from, to, 1);

@@ -44,8 +44,14 @@ pub async fn all(connection: &mut AnyConnection) -> Result<Vec<Collection>, Stor
 }
 
 /// Looks a collection up by its id or, for people typing URLs, by its alias.
-pub async fn by_id_or_alias(connection: &mut AnyConnection, key: &str) -> Result<Option<Collection>, StoreError> {
+pub async fn by_id_or_alias(
+    connection: &mut AnyConnection,
+    key: &str,
+) -> Result<Option<Collection>, StoreError> {
     let sql = format!("SELECT {COLUMNS} FROM collections WHERE id = $1 OR alias = $1");
-    let row = sqlx::query(&sql).bind(key).fetch_optional(&mut *connection).await?;
+    let row = sqlx::query(&sql)
+        .bind(key)
+        .fetch_optional(&mut *connection)
+        .await?;
     Ok(row.as_ref().map(from_row).transpose()?)
 }

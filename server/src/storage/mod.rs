@@ -70,12 +70,22 @@ impl Store {
         sqlx::any::install_default_drivers();
         let (engine, url) = if let Some(path) = database_url.strip_prefix("sqlite://") {
             let (file, query) = path.split_once('?').unwrap_or((path, ""));
-            if let Some(parent) = Path::new(file).parent().filter(|p| !p.as_os_str().is_empty()) {
+            if let Some(parent) = Path::new(file)
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+            {
                 std::fs::create_dir_all(parent).map_err(|e| {
-                    StoreError::Invalid(format!("cannot create database directory {}: {e}", parent.display()))
+                    StoreError::Invalid(format!(
+                        "cannot create database directory {}: {e}",
+                        parent.display()
+                    ))
                 })?;
             }
-            let query = if query.is_empty() { "mode=rwc".to_owned() } else { query.to_owned() };
+            let query = if query.is_empty() {
+                "mode=rwc".to_owned()
+            } else {
+                query.to_owned()
+            };
             (Engine::Sqlite, format!("sqlite://{file}?{query}"))
         } else {
             return Err(StoreError::Invalid(format!(
@@ -148,7 +158,10 @@ fn next_date_added(state: &mut WriterState) -> i64 {
 /// Whole operations, each owning its transaction.
 impl Store {
     /// Loads sectors, CEPTOARs and collections; existing rows are kept.
-    pub async fn load_seeds(&self, seeds: &crate::sharing::registry::Seeds) -> Result<(), StoreError> {
+    pub async fn load_seeds(
+        &self,
+        seeds: &crate::sharing::registry::Seeds,
+    ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
         seeds::load(&mut tx, seeds).await?;
         tx.commit().await?;
@@ -166,12 +179,18 @@ impl Store {
         collections::all(&mut connection).await
     }
 
-    pub async fn collection(&self, id_or_alias: &str) -> Result<Option<collections::Collection>, StoreError> {
+    pub async fn collection(
+        &self,
+        id_or_alias: &str,
+    ) -> Result<Option<collections::Collection>, StoreError> {
         let mut connection = self.pool.acquire().await?;
         collections::by_id_or_alias(&mut connection, id_or_alias).await
     }
 
-    pub async fn organization(&self, slug: &str) -> Result<Option<organizations::Organization>, StoreError> {
+    pub async fn organization(
+        &self,
+        slug: &str,
+    ) -> Result<Option<organizations::Organization>, StoreError> {
         let mut connection = self.pool.acquire().await?;
         organizations::by_slug(&mut connection, slug).await
     }
@@ -203,7 +222,11 @@ impl Store {
     ) -> Result<statuses::Status, StoreError> {
         let ids: Vec<String> = {
             let mut seen = std::collections::HashSet::new();
-            objects.iter().map(|o| o.id.to_string()).filter(|id| seen.insert(id.clone())).collect()
+            objects
+                .iter()
+                .map(|o| o.id.to_string())
+                .filter(|id| seen.insert(id.clone()))
+                .collect()
         };
         let mut writer = self.writer.lock().await;
         let date_added = next_date_added(&mut writer);
@@ -242,7 +265,15 @@ impl Store {
         with_body: bool,
     ) -> Result<(Vec<objects::Listed>, bool), StoreError> {
         let mut connection = self.pool.acquire().await?;
-        objects::page(&mut connection, collection_pk, filters, after, limit, with_body).await
+        objects::page(
+            &mut connection,
+            collection_pk,
+            filters,
+            after,
+            limit,
+            with_body,
+        )
+        .await
     }
 
     /// TAXII 2.1 "Delete An Object": the selected versions; returns how many went.
@@ -260,7 +291,11 @@ impl Store {
     }
 
     /// The status resource as JSON text, if it belongs to `organization_pk`.
-    pub async fn status(&self, id: &str, organization_pk: i64) -> Result<Option<String>, StoreError> {
+    pub async fn status(
+        &self,
+        id: &str,
+        organization_pk: i64,
+    ) -> Result<Option<String>, StoreError> {
         let mut connection = self.pool.acquire().await?;
         statuses::get(&mut connection, id, organization_pk).await
     }

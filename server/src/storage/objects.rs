@@ -10,9 +10,9 @@ use std::collections::{HashMap, HashSet};
 use serde_json::Value;
 use sqlx::{AnyConnection, AnyPool, Row};
 
+use super::StoreError;
 use super::query::Sql;
 use super::statuses::StatusDetail;
-use super::StoreError;
 use crate::stix::ValidObject;
 use crate::stix::timestamp::{Instant, TaxiiTimestamp};
 
@@ -29,7 +29,12 @@ pub struct VersionSelector {
 impl Default for VersionSelector {
     /// The spec's default: the latest version only.
     fn default() -> Self {
-        VersionSelector { all: false, first: false, last: true, keys: Vec::new() }
+        VersionSelector {
+            all: false,
+            first: false,
+            last: true,
+            keys: Vec::new(),
+        }
     }
 }
 
@@ -80,7 +85,8 @@ fn push_filters(sql: &mut Sql, filters: &Filters) {
         sql.push(" AND o.stix_type IN ").bind_list(&filters.types);
     }
     if !filters.spec_versions.is_empty() {
-        sql.push(" AND o.spec_version IN ").bind_list(&filters.spec_versions);
+        sql.push(" AND o.spec_version IN ")
+            .bind_list(&filters.spec_versions);
     }
     let selector = &filters.versions;
     if !selector.all {
@@ -129,24 +135,38 @@ pub async fn page(
     } else {
         "o.date_added, o.seq, o.stix_id, o.version, o.spec_version"
     };
-    let mut sql = Sql::new(&format!("SELECT {columns} FROM objects o WHERE o.collection_pk = "));
+    let mut sql = Sql::new(&format!(
+        "SELECT {columns} FROM objects o WHERE o.collection_pk = "
+    ));
     sql.bind_int(collection_pk);
     if let Some(position) = after {
-        sql.push(" AND (o.date_added, o.seq) > (").bind_int(position.date_added).push(", ").bind_int(position.seq).push(")");
+        sql.push(" AND (o.date_added, o.seq) > (")
+            .bind_int(position.date_added)
+            .push(", ")
+            .bind_int(position.seq)
+            .push(")");
     }
     push_filters(&mut sql, filters);
-    sql.push(" ORDER BY o.date_added, o.seq LIMIT ").bind_int(i64::from(limit) + 1);
+    sql.push(" ORDER BY o.date_added, o.seq LIMIT ")
+        .bind_int(i64::from(limit) + 1);
 
     let rows = sql.query().fetch_all(&mut *connection).await?;
     let more = rows.len() > limit as usize;
     let mut listed = Vec::with_capacity(rows.len().min(limit as usize));
     for row in rows.iter().take(limit as usize) {
         listed.push(Listed {
-            position: Position { date_added: row.try_get(0)?, seq: row.try_get(1)? },
+            position: Position {
+                date_added: row.try_get(0)?,
+                seq: row.try_get(1)?,
+            },
             stix_id: row.try_get(2)?,
             version: row.try_get(3)?,
             spec_version: row.try_get(4)?,
-            body: if with_body { Some(row.try_get(5)?) } else { None },
+            body: if with_body {
+                Some(row.try_get(5)?)
+            } else {
+                None
+            },
         });
     }
     Ok((listed, more))
@@ -159,8 +179,12 @@ pub async fn delete(
     stix_id: &str,
     filters: &Filters,
 ) -> Result<u64, StoreError> {
-    let mut sql = Sql::new("DELETE FROM objects WHERE seq IN (SELECT o.seq FROM objects o WHERE o.collection_pk = ");
-    sql.bind_int(collection_pk).push(" AND o.stix_id = ").bind_text(stix_id);
+    let mut sql = Sql::new(
+        "DELETE FROM objects WHERE seq IN (SELECT o.seq FROM objects o WHERE o.collection_pk = ",
+    );
+    sql.bind_int(collection_pk)
+        .push(" AND o.stix_id = ")
+        .bind_text(stix_id);
     push_filters(&mut sql, filters);
     sql.push(")");
     let deleted = sql.query().execute(&mut *connection).await?.rows_affected();
@@ -197,8 +221,12 @@ pub async fn stored_versions(
 ) -> Result<Vec<StoredVersion>, StoreError> {
     let mut stored = Vec::new();
     for chunk in ids.chunks(500) {
-        let mut sql = Sql::new("SELECT stix_id, version, version_key, is_latest, body FROM objects WHERE collection_pk = ");
-        sql.bind_int(collection_pk).push(" AND stix_id IN ").bind_list(chunk);
+        let mut sql = Sql::new(
+            "SELECT stix_id, version, version_key, is_latest, body FROM objects WHERE collection_pk = ",
+        );
+        sql.bind_int(collection_pk)
+            .push(" AND stix_id IN ")
+            .bind_list(chunk);
         for row in sql.query().fetch_all(&mut *connection).await? {
             let is_latest: i64 = row.try_get(3)?;
             stored.push(StoredVersion {
@@ -250,11 +278,17 @@ struct IdState {
 /// different value it is refused (STIX: a new version needs a new `modified`). An object
 /// without a version (most SCOs) that equals the newest held version is a success too;
 /// otherwise it becomes a new version identified by `date_added`.
-pub fn plan<'a>(objects: &'a [ValidObject<'a>], stored: &[StoredVersion], date_added: i64) -> Plan<'a> {
+pub fn plan<'a>(
+    objects: &'a [ValidObject<'a>],
+    stored: &[StoredVersion],
+    date_added: i64,
+) -> Plan<'a> {
     let mut states: HashMap<&str, IdState> = HashMap::new();
     for (index, version) in stored.iter().enumerate() {
         let state = states.entry(version.stix_id.as_str()).or_default();
-        state.versions.insert(version.version_key.clone(), Held::Stored(index));
+        state
+            .versions
+            .insert(version.version_key.clone(), Held::Stored(index));
         if version.is_latest {
             state.latest = Some((version.version_key.clone(), Held::Stored(index)));
         }
@@ -272,7 +306,8 @@ pub fn plan<'a>(objects: &'a [ValidObject<'a>], stored: &[StoredVersion], date_a
                 if let Some((_, held)) = state.latest
                     && same_json(held_body(held, stored, &plan.rows), object.raw.get())
                 {
-                    plan.successes.push(success(object, held_version(held, stored, &plan.rows)));
+                    plan.successes
+                        .push(success(object, held_version(held, stored, &plan.rows)));
                     continue;
                 }
                 (unversioned_text.clone(), unversioned_key.clone())
@@ -295,22 +330,28 @@ pub fn plan<'a>(objects: &'a [ValidObject<'a>], stored: &[StoredVersion], date_a
             continue;
         }
         let row = plan.rows.len();
-        let newest = state.latest.as_ref().is_none_or(|(latest, _)| key > *latest);
+        let newest = state
+            .latest
+            .as_ref()
+            .is_none_or(|(latest, _)| key > *latest);
         if newest {
             match state.latest {
-                Some((_, Held::Stored(_))) => {
-                    if superseded.insert(object.id.as_str()) {
-                        plan.superseded.push(object.id.to_string());
-                    }
+                Some((_, Held::Stored(_))) if superseded.insert(object.id.as_str()) => {
+                    plan.superseded.push(object.id.to_string());
                 }
                 Some((_, Held::New(previous))) => plan.rows[previous].is_latest = false,
-                None => {}
+                Some((_, Held::Stored(_))) | None => {}
             }
             state.latest = Some((key.clone(), Held::New(row)));
         }
         state.versions.insert(key.clone(), Held::New(row));
         plan.successes.push(success(object, version.clone()));
-        plan.rows.push(NewRow { object, version, version_key: key, is_latest: newest });
+        plan.rows.push(NewRow {
+            object,
+            version,
+            version_key: key,
+            is_latest: newest,
+        });
     }
     plan
 }
@@ -347,10 +388,17 @@ fn same_json(a: &str, b: &str) -> bool {
 }
 
 /// Clears the latest flag of the stored rows of `ids`.
-pub async fn supersede(connection: &mut AnyConnection, collection_pk: i64, ids: &[String]) -> Result<(), StoreError> {
+pub async fn supersede(
+    connection: &mut AnyConnection,
+    collection_pk: i64,
+    ids: &[String],
+) -> Result<(), StoreError> {
     for chunk in ids.chunks(500) {
-        let mut sql = Sql::new("UPDATE objects SET is_latest = 0 WHERE is_latest = 1 AND collection_pk = ");
-        sql.bind_int(collection_pk).push(" AND stix_id IN ").bind_list(chunk);
+        let mut sql =
+            Sql::new("UPDATE objects SET is_latest = 0 WHERE is_latest = 1 AND collection_pk = ");
+        sql.bind_int(collection_pk)
+            .push(" AND stix_id IN ")
+            .bind_list(chunk);
         sql.query().execute(&mut *connection).await?;
     }
     Ok(())
@@ -424,12 +472,22 @@ mod tests {
             indicator("2016-01-02T00:00:00.000Z", "b"),
             indicator("2016-01-02T00:00:00.000Z", "changed"),
         ];
-        let objects: Vec<_> = raws.iter().map(|r| validate_object(r, 0).expect("valid")).collect();
+        let objects: Vec<_> = raws
+            .iter()
+            .map(|r| validate_object(r, 0).expect("valid"))
+            .collect();
         let plan = plan(&objects, &[], 1);
         assert_eq!(plan.rows.len(), 2, "two distinct versions inserted");
-        assert!(plan.rows[0].is_latest && !plan.rows[1].is_latest, "the later modified is latest");
+        assert!(
+            plan.rows[0].is_latest && !plan.rows[1].is_latest,
+            "the later modified is latest"
+        );
         assert_eq!(plan.successes.len(), 3);
-        assert_eq!(plan.failures.len(), 1, "same version, other content is refused");
+        assert_eq!(
+            plan.failures.len(),
+            1,
+            "same version, other content is refused"
+        );
     }
 
     #[test]
@@ -439,12 +497,18 @@ mod tests {
         let stored = vec![StoredVersion {
             stix_id: "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f".into(),
             version: "2016-01-02T00:00:00.000Z".into(),
-            version_key: crate::stix::timestamp::parse_stix("2016-01-02T00:00:00.000Z").expect("ts").instant.version_key(),
+            version_key: crate::stix::timestamp::parse_stix("2016-01-02T00:00:00.000Z")
+                .expect("ts")
+                .instant
+                .version_key(),
             is_latest: true,
             body: "{}".into(),
         }];
         let plan = plan(&objects, &stored, 1);
-        assert_eq!(plan.superseded, vec!["indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f".to_owned()]);
+        assert_eq!(
+            plan.superseded,
+            vec!["indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f".to_owned()]
+        );
         assert!(plan.rows[0].is_latest);
     }
 }

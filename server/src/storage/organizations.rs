@@ -36,24 +36,35 @@ fn from_row(row: &AnyRow) -> Result<Organization, StoreError> {
         name: row.try_get(2)?,
         sector_slug: row.try_get(3)?,
         ceptoar_slug: row.try_get(4)?,
-        role: OrgRole::parse(&role).ok_or_else(|| StoreError::Corrupt(format!("unknown role '{role}'")))?,
+        role: OrgRole::parse(&role)
+            .ok_or_else(|| StoreError::Corrupt(format!("unknown role '{role}'")))?,
     })
 }
 
-pub async fn by_slug(connection: &mut AnyConnection, slug: &str) -> Result<Option<Organization>, StoreError> {
+pub async fn by_slug(
+    connection: &mut AnyConnection,
+    slug: &str,
+) -> Result<Option<Organization>, StoreError> {
     let sql = format!("SELECT {COLUMNS} FROM organizations WHERE slug = $1");
-    let row = sqlx::query(&sql).bind(slug).fetch_optional(&mut *connection).await?;
+    let row = sqlx::query(&sql)
+        .bind(slug)
+        .fetch_optional(&mut *connection)
+        .await?;
     row.as_ref().map(from_row).transpose()
 }
 
 /// Resolves `--sector`: a sector slug (its only CEPTOAR, if it has just one) or a CEPTOAR
 /// slug (with its sector).
-async fn resolve_sector(connection: &mut AnyConnection, slug: &str) -> Result<(String, Option<String>), StoreError> {
-    let ceptoars: Vec<(String, String)> =
-        sqlx::query_as("SELECT slug, sector_slug FROM ceptoars WHERE slug = $1 OR sector_slug = $1")
-            .bind(slug)
-            .fetch_all(&mut *connection)
-            .await?;
+async fn resolve_sector(
+    connection: &mut AnyConnection,
+    slug: &str,
+) -> Result<(String, Option<String>), StoreError> {
+    let ceptoars: Vec<(String, String)> = sqlx::query_as(
+        "SELECT slug, sector_slug FROM ceptoars WHERE slug = $1 OR sector_slug = $1",
+    )
+    .bind(slug)
+    .fetch_all(&mut *connection)
+    .await?;
     if let Some((ceptoar, sector)) = ceptoars.iter().find(|(ceptoar, _)| ceptoar == slug) {
         return Ok((sector.clone(), Some(ceptoar.clone())));
     }
@@ -63,7 +74,11 @@ async fn resolve_sector(connection: &mut AnyConnection, slug: &str) -> Result<(S
         .await?;
     match sector {
         Some((sector,)) => {
-            let only = if ceptoars.len() == 1 { Some(ceptoars[0].0.clone()) } else { None };
+            let only = if ceptoars.len() == 1 {
+                Some(ceptoars[0].0.clone())
+            } else {
+                None
+            };
             Ok((sector, only))
         }
         None => {
@@ -80,9 +95,15 @@ async fn resolve_sector(connection: &mut AnyConnection, slug: &str) -> Result<(S
 }
 
 /// Registers an organisation; an existing slug is a conflict.
-pub async fn add(connection: &mut AnyConnection, new: &NewOrganization) -> Result<Organization, StoreError> {
+pub async fn add(
+    connection: &mut AnyConnection,
+    new: &NewOrganization,
+) -> Result<Organization, StoreError> {
     if new.slug.is_empty()
-        || !new.slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        || !new
+            .slug
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
     {
         return Err(StoreError::Invalid(format!(
             "organisation slug '{}' must be lower-case a-z, 0-9 and '-'",
@@ -103,11 +124,14 @@ pub async fn add(connection: &mut AnyConnection, new: &NewOrganization) -> Resul
     .execute(&mut *connection)
     .await?;
     if inserted.rows_affected() == 0 {
-        return Err(StoreError::Conflict(format!("organisation '{}' already exists", new.slug)));
+        return Err(StoreError::Conflict(format!(
+            "organisation '{}' already exists",
+            new.slug
+        )));
     }
-    by_slug(connection, &new.slug)
-        .await?
-        .ok_or_else(|| StoreError::Corrupt(format!("organisation '{}' vanished after insert", new.slug)))
+    by_slug(connection, &new.slug).await?.ok_or_else(|| {
+        StoreError::Corrupt(format!("organisation '{}' vanished after insert", new.slug))
+    })
 }
 
 /// Every sector slug, for demo data.

@@ -19,7 +19,10 @@ pub struct Sql {
 
 impl Sql {
     pub fn new(text: &str) -> Sql {
-        Sql { text: text.to_owned(), params: Vec::new() }
+        Sql {
+            text: text.to_owned(),
+            params: Vec::new(),
+        }
     }
 
     pub fn push(&mut self, text: &str) -> &mut Self {
@@ -80,7 +83,9 @@ mod tests {
     #[test]
     fn placeholders_are_numbered_in_binding_order() {
         let mut sql = Sql::new("SELECT 1 WHERE a = ");
-        sql.bind_int(1).push(" AND b IN ").bind_list(&["x".into(), "y".into()]);
+        sql.bind_int(1)
+            .push(" AND b IN ")
+            .bind_list(&["x".into(), "y".into()]);
         assert_eq!(sql.text(), "SELECT 1 WHERE a = $1 AND b IN ($2, $3)");
     }
 }

@@ -54,11 +54,16 @@ pub async fn insert(
 }
 
 /// The status as JSON text, if it exists and belongs to `organization_pk`.
-pub async fn get(connection: &mut AnyConnection, id: &str, organization_pk: i64) -> Result<Option<String>, StoreError> {
-    let row: Option<(String,)> = sqlx::query_as("SELECT body FROM statuses WHERE id = $1 AND organization_pk = $2")
-        .bind(id)
-        .bind(organization_pk)
-        .fetch_optional(&mut *connection)
-        .await?;
+pub async fn get(
+    connection: &mut AnyConnection,
+    id: &str,
+    organization_pk: i64,
+) -> Result<Option<String>, StoreError> {
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT body FROM statuses WHERE id = $1 AND organization_pk = $2")
+            .bind(id)
+            .bind(organization_pk)
+            .fetch_optional(&mut *connection)
+            .await?;
     Ok(row.map(|(body,)| body))
 }

@@ -51,8 +51,18 @@ pub async fn get_collections(
     let media_type = negotiate(&request, Serves::Taxii)?;
     let collections = store.collections().await?;
     let access = sharing::access(&principal);
-    let visible = if access.read { collections.iter().map(|c| resource(c, access)).collect() } else { Vec::new() };
-    Ok(respond(StatusCode::OK, media_type, to_json(&Collections { collections: visible })?))
+    let visible = if access.read {
+        collections.iter().map(|c| resource(c, access)).collect()
+    } else {
+        Vec::new()
+    };
+    Ok(respond(
+        StatusCode::OK,
+        media_type,
+        to_json(&Collections {
+            collections: visible,
+        })?,
+    ))
 }
 
 /// TAXII 2.1 "Get A Collection".
@@ -65,5 +75,9 @@ pub async fn get_collection(
 ) -> Result<HttpResponse, ApiError> {
     let media_type = negotiate(&request, Serves::Taxii)?;
     let (collection, access) = visible_collection(&store, &principal, &path).await?;
-    Ok(respond(StatusCode::OK, media_type, to_json(&resource(&collection, access))?))
+    Ok(respond(
+        StatusCode::OK,
+        media_type,
+        to_json(&resource(&collection, access))?,
+    ))
 }

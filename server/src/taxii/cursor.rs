@@ -29,7 +29,8 @@ impl CursorKey {
     }
 
     fn mac(&self, payload: &[u8], binding: &[u8]) -> [u8; MAC_LEN] {
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.0).unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.0)
+            .unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
         mac.update(payload);
         mac.update(binding);
         let tag = mac.finalize().into_bytes();
@@ -57,7 +58,12 @@ impl CursorKey {
         let (payload, mac) = token.split_at(1 + 16);
         let expected = self.mac(payload, binding);
         // Constant-time comparison, so the MAC cannot be guessed byte by byte.
-        if mac.iter().zip(expected.iter()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) != 0 {
+        if mac
+            .iter()
+            .zip(expected.iter())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            != 0
+        {
             return None;
         }
         let date_added = i64::from_be_bytes(payload[1..9].try_into().ok()?);
@@ -83,16 +89,27 @@ mod tests {
     #[test]
     fn cursors_round_trip_only_for_their_own_binding_and_key() {
         let key = CursorKey::derive(b"secret");
-        let position = Position { date_added: 1_700_000_000_000_000, seq: 42 };
+        let position = Position {
+            date_added: 1_700_000_000_000_000,
+            seq: 42,
+        };
         let mine = binding(&["collection", "objects", "org-a", "match[type]=indicator"]);
         let token = key.encode(position, &mine);
         assert_eq!(key.decode(&token, &mine), Some(position));
         let other_caller = binding(&["collection", "objects", "org-b", "match[type]=indicator"]);
         assert_eq!(key.decode(&token, &other_caller), None, "other caller");
-        assert_eq!(CursorKey::derive(b"other").decode(&token, &mine), None, "other key");
+        assert_eq!(
+            CursorKey::derive(b"other").decode(&token, &mine),
+            None,
+            "other key"
+        );
         let mut tampered = token.into_bytes();
         tampered[5] = if tampered[5] == b'A' { b'B' } else { b'A' };
-        assert_eq!(key.decode(&String::from_utf8(tampered).expect("ascii"), &mine), None, "tampered");
+        assert_eq!(
+            key.decode(&String::from_utf8(tampered).expect("ascii"), &mine),
+            None,
+            "tampered"
+        );
         assert_eq!(key.decode("not-a-cursor", &mine), None, "garbage");
     }
 }

@@ -36,7 +36,11 @@ pub async fn get_discovery(
     settings: web::Data<Settings>,
 ) -> Result<HttpResponse, ApiError> {
     let media_type = negotiate(&request, Serves::Taxii)?;
-    let root = format!("{}/taxii2/{}/", base_url(&request, &settings), settings.taxii.api_root);
+    let root = format!(
+        "{}/taxii2/{}/",
+        base_url(&request, &settings),
+        settings.taxii.api_root
+    );
     let discovery = Discovery {
         title: &settings.taxii.title,
         description: &settings.taxii.description,

@@ -18,7 +18,10 @@ pub struct Listing {
 }
 
 fn invalid(parameter: &str, detail: impl std::fmt::Display) -> ApiError {
-    ApiError::new(ErrorCode::InvalidFilter, format!("query parameter '{parameter}' {detail}"))
+    ApiError::new(
+        ErrorCode::InvalidFilter,
+        format!("query parameter '{parameter}' {detail}"),
+    )
 }
 
 /// Splits a comma-separated list, refusing empty items.
@@ -27,7 +30,11 @@ fn items<'a>(parameter: &str, value: &'a str) -> Result<Vec<&'a str>, ApiError> 
         .split(',')
         .map(|item| {
             let item = item.trim();
-            if item.is_empty() { Err(invalid(parameter, "has an empty item")) } else { Ok(item) }
+            if item.is_empty() {
+                Err(invalid(parameter, "has an empty item"))
+            } else {
+                Ok(item)
+            }
         })
         .collect()
 }
@@ -35,8 +42,12 @@ fn items<'a>(parameter: &str, value: &'a str) -> Result<Vec<&'a str>, ApiError> 
 /// Parses the query string. Repeated parameters add to each other; parameters the spec
 /// does not define are ignored.
 pub fn parse(query: &str, settings: &TaxiiSettings) -> Result<Listing, ApiError> {
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query)
-        .map_err(|e| ApiError::new(ErrorCode::InvalidFilter, format!("the query string is malformed: {e}")))?;
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query).map_err(|e| {
+        ApiError::new(
+            ErrorCode::InvalidFilter,
+            format!("the query string is malformed: {e}"),
+        )
+    })?;
     let mut filters = Filters::default();
     let mut limit = settings.default_page_size;
     let mut next = None;
@@ -46,8 +57,12 @@ pub fn parse(query: &str, settings: &TaxiiSettings) -> Result<Listing, ApiError>
     for (name, value) in pairs {
         match name.as_str() {
             "added_after" => {
-                let instant = timestamp::parse_rfc3339(value.trim())
-                    .map_err(|e| invalid(&name, format_args!("{e} (an RFC 3339 date-time is expected)")))?;
+                let instant = timestamp::parse_rfc3339(value.trim()).map_err(|e| {
+                    invalid(
+                        &name,
+                        format_args!("{e} (an RFC 3339 date-time is expected)"),
+                    )
+                })?;
                 filters.added_after = Some(instant.as_micros());
             }
             "limit" => {
@@ -57,7 +72,9 @@ pub fn parse(query: &str, settings: &TaxiiSettings) -> Result<Listing, ApiError>
                     .ok()
                     .filter(|n| *n > 0)
                     .ok_or_else(|| invalid(&name, "must be a positive integer"))?;
-                limit = u32::try_from(requested).unwrap_or(u32::MAX).min(settings.max_page_size);
+                limit = u32::try_from(requested)
+                    .unwrap_or(u32::MAX)
+                    .min(settings.max_page_size);
                 continue;
             }
             "next" => {
@@ -66,18 +83,23 @@ pub fn parse(query: &str, settings: &TaxiiSettings) -> Result<Listing, ApiError>
             }
             "match[id]" => {
                 for item in items(&name, &value)? {
-                    StixId::parse(item).map_err(|e| invalid(&name, format_args!("item '{item}' {e}")))?;
+                    StixId::parse(item)
+                        .map_err(|e| invalid(&name, format_args!("item '{item}' {e}")))?;
                     filters.ids.push(item.to_owned());
                 }
             }
             "match[type]" => {
                 for item in items(&name, &value)? {
-                    check_type_name(item).map_err(|e| invalid(&name, format_args!("item '{item}': a type {e}")))?;
+                    check_type_name(item)
+                        .map_err(|e| invalid(&name, format_args!("item '{item}': a type {e}")))?;
                     filters.types.push(item.to_owned());
                 }
             }
             "match[version]" => {
-                let selector = versions.get_or_insert(VersionSelector { last: false, ..VersionSelector::default() });
+                let selector = versions.get_or_insert(VersionSelector {
+                    last: false,
+                    ..VersionSelector::default()
+                });
                 for item in items(&name, &value)? {
                     match item {
                         "all" => selector.all = true,
@@ -85,7 +107,12 @@ pub fn parse(query: &str, settings: &TaxiiSettings) -> Result<Listing, ApiError>
                         "last" => selector.last = true,
                         text => {
                             let instant = timestamp::parse_rfc3339(text).map_err(|e| {
-                                invalid(&name, format_args!("item '{text}' {e}; use first, last, all or a timestamp"))
+                                invalid(
+                                    &name,
+                                    format_args!(
+                                        "item '{text}' {e}; use first, last, all or a timestamp"
+                                    ),
+                                )
                             })?;
                             selector.keys.push(instant.version_key());
                         }
@@ -97,10 +124,16 @@ pub fn parse(query: &str, settings: &TaxiiSettings) -> Result<Listing, ApiError>
                     let well_formed = item.split_once('.').is_some_and(|(major, minor)| {
                         !major.is_empty()
                             && !minor.is_empty()
-                            && major.bytes().chain(minor.bytes()).all(|b| b.is_ascii_digit())
+                            && major
+                                .bytes()
+                                .chain(minor.bytes())
+                                .all(|b| b.is_ascii_digit())
                     });
                     if !well_formed {
-                        return Err(invalid(&name, format_args!("item '{item}' is not a version like 2.1")));
+                        return Err(invalid(
+                            &name,
+                            format_args!("item '{item}' is not a version like 2.1"),
+                        ));
                     }
                     filters.spec_versions.push(item.to_owned());
                 }
@@ -113,8 +146,17 @@ pub fn parse(query: &str, settings: &TaxiiSettings) -> Result<Listing, ApiError>
         filters.versions = selector;
     }
     canonical.sort();
-    let canonical = canonical.iter().map(|(name, value)| format!("{name}={value}")).collect::<Vec<_>>().join("&");
-    Ok(Listing { filters, limit, next, canonical })
+    let canonical = canonical
+        .iter()
+        .map(|(name, value)| format!("{name}={value}"))
+        .collect::<Vec<_>>()
+        .join("&");
+    Ok(Listing {
+        filters,
+        limit,
+        next,
+        canonical,
+    })
 }
 
 #[cfg(test)]
@@ -122,7 +164,11 @@ mod tests {
     use super::*;
 
     fn settings() -> TaxiiSettings {
-        TaxiiSettings { default_page_size: 100, max_page_size: 1000, ..TaxiiSettings::default() }
+        TaxiiSettings {
+            default_page_size: 100,
+            max_page_size: 1000,
+            ..TaxiiSettings::default()
+        }
     }
 
     #[test]
@@ -165,8 +211,16 @@ mod tests {
 
     #[test]
     fn the_canonical_form_ignores_order_limit_and_next() {
-        let a = parse("match[type]=indicator&added_after=2020-01-01T00:00:00Z&limit=5", &settings()).expect("a");
-        let b = parse("added_after=2020-01-01T00:00:00Z&next=abc&match[type]=indicator", &settings()).expect("b");
+        let a = parse(
+            "match[type]=indicator&added_after=2020-01-01T00:00:00Z&limit=5",
+            &settings(),
+        )
+        .expect("a");
+        let b = parse(
+            "added_after=2020-01-01T00:00:00Z&next=abc&match[type]=indicator",
+            &settings(),
+        )
+        .expect("b");
         assert_eq!(a.canonical, b.canonical);
     }
 }

@@ -38,11 +38,20 @@ fn parse_range(text: &str) -> Option<MediaRange<'_>> {
         let value = value.trim().trim_matches('"');
         match name.trim().to_ascii_lowercase().as_str() {
             "version" => version = Some(value),
-            "q" => quality = value.parse().ok().filter(|q: &f32| (0.0..=1.0).contains(q))?,
+            "q" => {
+                quality = value
+                    .parse()
+                    .ok()
+                    .filter(|q: &f32| (0.0..=1.0).contains(q))?
+            }
             _ => {}
         }
     }
-    Some(MediaRange { essence, version, quality })
+    Some(MediaRange {
+        essence,
+        version,
+        quality,
+    })
 }
 
 /// What `range` would let the endpoint send, if anything.
@@ -79,16 +88,25 @@ pub fn negotiate(request: &HttpRequest, serves: Serves) -> Result<&'static str, 
             Serves::Taxii => TAXII_JSON.to_owned(),
             Serves::TaxiiOrStix => format!("{TAXII_JSON} or {STIX_JSON}"),
         };
-        ApiError::new(ErrorCode::NotAcceptable, format!("this endpoint serves {offered}; the Accept header allows none of them"))
+        ApiError::new(
+            ErrorCode::NotAcceptable,
+            format!("this endpoint serves {offered}; the Accept header allows none of them"),
+        )
     })
 }
 
 /// Checks a posted body's `Content-Type`; 415 unless TAXII (or STIX) 2.1 JSON.
 pub fn check_content_type(request: &HttpRequest) -> Result<(), ApiError> {
-    let content_type = request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let content_type = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
     let acceptable = parse_range(content_type).is_some_and(|range| {
-        matches!(range.essence.as_str(), "application/taxii+json" | "application/stix+json")
-            && range.version.is_none_or(|v| v == "2.1")
+        matches!(
+            range.essence.as_str(),
+            "application/taxii+json" | "application/stix+json"
+        ) && range.version.is_none_or(|v| v == "2.1")
     });
     if acceptable {
         Ok(())
@@ -109,20 +127,38 @@ mod tests {
     #[test]
     fn accept_headers_negotiate_by_type_version_and_weight() {
         let cases = [
-            ("application/taxii+json;version=2.1", Serves::Taxii, Some(TAXII_JSON)),
+            (
+                "application/taxii+json;version=2.1",
+                Serves::Taxii,
+                Some(TAXII_JSON),
+            ),
             ("application/taxii+json", Serves::Taxii, Some(TAXII_JSON)),
-            ("application/taxii+json; version=\"2.1\"", Serves::Taxii, Some(TAXII_JSON)),
+            (
+                "application/taxii+json; version=\"2.1\"",
+                Serves::Taxii,
+                Some(TAXII_JSON),
+            ),
             ("application/taxii+json;version=2.0", Serves::Taxii, None),
             ("application/json", Serves::Taxii, None),
             ("*/*", Serves::Taxii, Some(TAXII_JSON)),
             ("application/stix+json;version=2.1", Serves::Taxii, None),
-            ("application/stix+json;version=2.1", Serves::TaxiiOrStix, Some(STIX_JSON)),
-            ("application/taxii+json;q=0.5, application/stix+json;version=2.1", Serves::TaxiiOrStix, Some(STIX_JSON)),
+            (
+                "application/stix+json;version=2.1",
+                Serves::TaxiiOrStix,
+                Some(STIX_JSON),
+            ),
+            (
+                "application/taxii+json;q=0.5, application/stix+json;version=2.1",
+                Serves::TaxiiOrStix,
+                Some(STIX_JSON),
+            ),
             ("application/taxii+json;q=0, text/html", Serves::Taxii, None),
             ("text/html, */*;q=0.1", Serves::Taxii, Some(TAXII_JSON)),
         ];
         for (accept, serves, expected) in cases {
-            let request = TestRequest::default().insert_header((header::ACCEPT, accept)).to_http_request();
+            let request = TestRequest::default()
+                .insert_header((header::ACCEPT, accept))
+                .to_http_request();
             assert_eq!(negotiate(&request, serves).ok(), expected, "case {accept}");
         }
     }
@@ -137,8 +173,14 @@ mod tests {
             ("application/json", false),
             ("", false),
         ] {
-            let request = TestRequest::default().insert_header((header::CONTENT_TYPE, content_type)).to_http_request();
-            assert_eq!(check_content_type(&request).is_ok(), ok, "case {content_type}");
+            let request = TestRequest::default()
+                .insert_header((header::CONTENT_TYPE, content_type))
+                .to_http_request();
+            assert_eq!(
+                check_content_type(&request).is_ok(),
+                ok,
+                "case {content_type}"
+            );
         }
     }
 }

@@ -19,7 +19,11 @@ use crate::storage::Store;
 use crate::storage::collections::Collection;
 
 /// A response with a TAXII (or STIX) JSON body.
-pub fn respond<B: actix_web::body::MessageBody + 'static>(status: StatusCode, media_type: &'static str, body: B) -> HttpResponse {
+pub fn respond<B: actix_web::body::MessageBody + 'static>(
+    status: StatusCode,
+    media_type: &'static str,
+    body: B,
+) -> HttpResponse {
     HttpResponse::build(status)
         .insert_header((header::CONTENT_TYPE, HeaderValue::from_static(media_type)))
         .body(body)
@@ -36,7 +40,12 @@ pub async fn visible_collection(
     principal: &Principal,
     key: &str,
 ) -> Result<(Collection, Access), ApiError> {
-    let not_found = || ApiError::new(ErrorCode::CollectionNotFound, format!("no collection '{key}' is available to you"));
+    let not_found = || {
+        ApiError::new(
+            ErrorCode::CollectionNotFound,
+            format!("no collection '{key}' is available to you"),
+        )
+    };
     let collection = store.collection(key).await?.ok_or_else(not_found)?;
     let access = sharing::access(principal);
     if !access.read {

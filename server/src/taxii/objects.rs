@@ -66,7 +66,12 @@ impl Services<'_> {
         endpoint: Endpoint<'_>,
         query: &str,
     ) -> Result<Page, ApiError> {
-        let Listing { mut filters, limit, next, canonical } = filter::parse(query, &self.settings.taxii)?;
+        let Listing {
+            mut filters,
+            limit,
+            next,
+            canonical,
+        } = filter::parse(query, &self.settings.taxii)?;
         let (name, object) = match endpoint {
             Endpoint::Objects => ("objects", ""),
             Endpoint::Manifest => ("manifest", ""),
@@ -78,9 +83,19 @@ impl Services<'_> {
             filters.types.clear();
         }
         if matches!(endpoint, Endpoint::Versions(_)) {
-            filters.versions = VersionSelector { all: true, ..VersionSelector::default() };
+            filters.versions = VersionSelector {
+                all: true,
+                ..VersionSelector::default()
+            };
         }
-        let binding = cursor::binding(&[&collection.id, name, object, &principal.org_slug, principal.role.as_str(), &canonical]);
+        let binding = cursor::binding(&[
+            &collection.id,
+            name,
+            object,
+            &principal.org_slug,
+            principal.role.as_str(),
+            &canonical,
+        ]);
         let after = match &next {
             Some(text) => Some(self.cursor_key.decode(text, &binding).ok_or_else(|| {
                 ApiError::new(
@@ -91,7 +106,10 @@ impl Services<'_> {
             None => None,
         };
         let with_body = matches!(endpoint, Endpoint::Objects | Endpoint::Object(_));
-        let (rows, more) = self.store.list_objects(collection.pk, &filters, after, limit, with_body).await?;
+        let (rows, more) = self
+            .store
+            .list_objects(collection.pk, &filters, after, limit, with_body)
+            .await?;
         let next = match rows.last() {
             Some(last) if more => Some(self.cursor_key.encode(last.position, &binding)),
             _ => None,
@@ -101,13 +119,22 @@ impl Services<'_> {
 }
 
 /// 404 unless some version of `object` is stored in the collection.
-async fn require_object(store: &Store, collection: &Collection, object: &str) -> Result<(), ApiError> {
+async fn require_object(
+    store: &Store,
+    collection: &Collection,
+    object: &str,
+) -> Result<(), ApiError> {
     let filters = crate::storage::objects::Filters {
         ids: vec![object.to_owned()],
-        versions: VersionSelector { all: true, ..VersionSelector::default() },
+        versions: VersionSelector {
+            all: true,
+            ..VersionSelector::default()
+        },
         ..Default::default()
     };
-    let (rows, _) = store.list_objects(collection.pk, &filters, None, 1, false).await?;
+    let (rows, _) = store
+        .list_objects(collection.pk, &filters, None, 1, false)
+        .await?;
     if rows.is_empty() {
         return Err(object_not_found(object));
     }
@@ -115,14 +142,20 @@ async fn require_object(store: &Store, collection: &Collection, object: &str) ->
 }
 
 fn object_not_found(object: &str) -> ApiError {
-    ApiError::new(ErrorCode::ObjectNotFound, format!("no object '{object}' is available to you in this collection"))
+    ApiError::new(
+        ErrorCode::ObjectNotFound,
+        format!("no object '{object}' is available to you in this collection"),
+    )
 }
 
 /// Adds `X-TAXII-Date-Added-First/Last` for a non-empty page. An empty page has no
 /// objects to describe, so it carries neither header.
 fn with_date_headers(mut response: HttpResponse, rows: &[Listed]) -> HttpResponse {
     if let (Some(first), Some(last)) = (rows.first(), rows.last()) {
-        for (name, micros) in [(DATE_ADDED_FIRST, first.position.date_added), (DATE_ADDED_LAST, last.position.date_added)] {
+        for (name, micros) in [
+            (DATE_ADDED_FIRST, first.position.date_added),
+            (DATE_ADDED_LAST, last.position.date_added),
+        ] {
             if let Ok(value) = HeaderValue::from_str(&TaxiiTimestamp(micros).to_string()) {
                 response.headers_mut().insert(name, value);
             }
@@ -136,9 +169,17 @@ fn envelope_body(page: &Page) -> String {
     if page.rows.is_empty() {
         return "{}".to_owned();
     }
-    let size: usize = page.rows.iter().map(|r| r.body.as_ref().map_or(0, String::len) + 1).sum();
+    let size: usize = page
+        .rows
+        .iter()
+        .map(|r| r.body.as_ref().map_or(0, String::len) + 1)
+        .sum();
     let mut body = String::with_capacity(size + 128);
-    body.push_str(if page.more { "{\"more\":true" } else { "{\"more\":false" });
+    body.push_str(if page.more {
+        "{\"more\":true"
+    } else {
+        "{\"more\":false"
+    });
     if let Some(next) = &page.next {
         // Cursors are base64url: nothing to escape.
         body.push_str(",\"next\":\"");
@@ -196,8 +237,19 @@ pub async fn get_objects(
 ) -> Result<HttpResponse, ApiError> {
     let media_type = negotiate(&request, Serves::TaxiiOrStix)?;
     let (collection, _) = visible_collection(&store, &principal, &path).await?;
-    let services = Services { store: &store, settings: &settings, cursor_key: &cursor_key };
-    let page = services.page(&principal, &collection, Endpoint::Objects, request.query_string()).await?;
+    let services = Services {
+        store: &store,
+        settings: &settings,
+        cursor_key: &cursor_key,
+    };
+    let page = services
+        .page(
+            &principal,
+            &collection,
+            Endpoint::Objects,
+            request.query_string(),
+        )
+        .await?;
     let response = respond(StatusCode::OK, media_type, envelope_body(&page));
     Ok(with_date_headers(response, &page.rows))
 }
@@ -214,8 +266,19 @@ pub async fn get_object(
 ) -> Result<HttpResponse, ApiError> {
     let media_type = negotiate(&request, Serves::TaxiiOrStix)?;
     let (collection, _) = visible_collection(&store, &principal, &path.collection).await?;
-    let services = Services { store: &store, settings: &settings, cursor_key: &cursor_key };
-    let page = services.page(&principal, &collection, Endpoint::Object(&path.object), request.query_string()).await?;
+    let services = Services {
+        store: &store,
+        settings: &settings,
+        cursor_key: &cursor_key,
+    };
+    let page = services
+        .page(
+            &principal,
+            &collection,
+            Endpoint::Object(&path.object),
+            request.query_string(),
+        )
+        .await?;
     if page.rows.is_empty() {
         require_object(&store, &collection, &path.object).await?;
     }
@@ -235,8 +298,19 @@ pub async fn get_object_versions(
 ) -> Result<HttpResponse, ApiError> {
     let media_type = negotiate(&request, Serves::Taxii)?;
     let (collection, _) = visible_collection(&store, &principal, &path.collection).await?;
-    let services = Services { store: &store, settings: &settings, cursor_key: &cursor_key };
-    let page = services.page(&principal, &collection, Endpoint::Versions(&path.object), request.query_string()).await?;
+    let services = Services {
+        store: &store,
+        settings: &settings,
+        cursor_key: &cursor_key,
+    };
+    let page = services
+        .page(
+            &principal,
+            &collection,
+            Endpoint::Versions(&path.object),
+            request.query_string(),
+        )
+        .await?;
     if page.rows.is_empty() {
         require_object(&store, &collection, &path.object).await?;
     }
@@ -261,8 +335,19 @@ pub async fn get_manifest(
 ) -> Result<HttpResponse, ApiError> {
     let media_type = negotiate(&request, Serves::Taxii)?;
     let (collection, _) = visible_collection(&store, &principal, &path).await?;
-    let services = Services { store: &store, settings: &settings, cursor_key: &cursor_key };
-    let page = services.page(&principal, &collection, Endpoint::Manifest, request.query_string()).await?;
+    let services = Services {
+        store: &store,
+        settings: &settings,
+        cursor_key: &cursor_key,
+    };
+    let page = services
+        .page(
+            &principal,
+            &collection,
+            Endpoint::Manifest,
+            request.query_string(),
+        )
+        .await?;
     let manifest = Manifest {
         more: page.more,
         next: page.next.as_deref(),
@@ -282,7 +367,11 @@ pub async fn get_manifest(
 }
 
 /// Reads the body up to `limit` bytes; 413 beyond it.
-async fn read_body(request: &HttpRequest, mut payload: web::Payload, limit: usize) -> Result<web::BytesMut, ApiError> {
+async fn read_body(
+    request: &HttpRequest,
+    mut payload: web::Payload,
+    limit: usize,
+) -> Result<web::BytesMut, ApiError> {
     let too_large = || {
         ApiError::new(
             ErrorCode::PayloadTooLarge,
@@ -299,7 +388,12 @@ async fn read_body(request: &HttpRequest, mut payload: web::Payload, limit: usiz
     }
     let mut body = web::BytesMut::with_capacity(declared.unwrap_or(0).min(limit));
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| ApiError::new(ErrorCode::BadRequest, format!("the request body could not be read: {e}")))?;
+        let chunk = chunk.map_err(|e| {
+            ApiError::new(
+                ErrorCode::BadRequest,
+                format!("the request body could not be read: {e}"),
+            )
+        })?;
         if body.len() + chunk.len() > limit {
             return Err(too_large());
         }
@@ -324,10 +418,17 @@ pub async fn add_objects(
     check_content_type(&request)?;
     let (collection, access) = visible_collection(&store, &principal, &path).await?;
     if !access.write {
-        return Err(ApiError::new(ErrorCode::Forbidden, format!("you may read but not write collection '{}'", collection.alias)));
+        return Err(ApiError::new(
+            ErrorCode::Forbidden,
+            format!(
+                "you may read but not write collection '{}'",
+                collection.alias
+            ),
+        ));
     }
     let body = read_body(&request, payload, settings.taxii.max_content_length).await?;
-    let posted = envelope::parse(&body).map_err(|e| ApiError::new(ErrorCode::InvalidEnvelope, e.to_string()))?;
+    let posted = envelope::parse(&body)
+        .map_err(|e| ApiError::new(ErrorCode::InvalidEnvelope, e.to_string()))?;
 
     let mut accepted = Vec::with_capacity(posted.len());
     let mut rejected = Vec::new();
@@ -342,8 +443,14 @@ pub async fn add_objects(
         }
     }
     let invalid = rejected.len();
-    let status = store.add_objects(collection.pk, principal.org_pk, &accepted, rejected).await?;
-    metrics.record_ingest(status.success_count, invalid as u64, status.failure_count - invalid as u64);
+    let status = store
+        .add_objects(collection.pk, principal.org_pk, &accepted, rejected)
+        .await?;
+    metrics.record_ingest(
+        status.success_count,
+        invalid as u64,
+        status.failure_count - invalid as u64,
+    );
     tracing::info!(
         org = %principal.org_slug,
         collection = %collection.alias,
@@ -372,13 +479,24 @@ pub async fn delete_object(
     filters.added_after = None;
     if filters.versions == VersionSelector::default() {
         // Without match[version], every version goes.
-        filters.versions = VersionSelector { all: true, ..VersionSelector::default() };
+        filters.versions = VersionSelector {
+            all: true,
+            ..VersionSelector::default()
+        };
     }
     require_object(&store, &collection, &path.object).await?;
     if !access.write {
-        return Err(ApiError::new(ErrorCode::Forbidden, format!("you may read but not write collection '{}'", collection.alias)));
+        return Err(ApiError::new(
+            ErrorCode::Forbidden,
+            format!(
+                "you may read but not write collection '{}'",
+                collection.alias
+            ),
+        ));
     }
-    let deleted = store.delete_object(collection.pk, &path.object, &filters).await?;
+    let deleted = store
+        .delete_object(collection.pk, &path.object, &filters)
+        .await?;
     if deleted == 0 {
         return Err(object_not_found(&path.object));
     }

@@ -20,6 +20,11 @@ pub async fn get_status(
     let body = store
         .status(&path, principal.org_pk)
         .await?
-        .ok_or_else(|| ApiError::new(ErrorCode::StatusNotFound, format!("no status '{path}' is available to you")))?;
+        .ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::StatusNotFound,
+                format!("no status '{path}' is available to you"),
+            )
+        })?;
     Ok(respond(StatusCode::OK, media_type, body))
 }
