@@ -15,9 +15,9 @@ pub const TAXII: &str = "application/taxii+json;version=2.1";
 
 /// Path of the hub binary under test.
 pub fn kyoyu_bin() -> PathBuf {
-    std::env::var_os("KYOYU_BIN").map(PathBuf::from).unwrap_or_else(|| {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/debug/kyoyu")
-    })
+    std::env::var_os("KYOYU_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/debug/kyoyu"))
 }
 
 /// A scratch directory removed when dropped.
@@ -69,11 +69,14 @@ pub struct Reply {
 
 impl Reply {
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("body is not JSON ({e}): {}", self.body))
+        serde_json::from_str(&self.body)
+            .unwrap_or_else(|e| panic!("body is not JSON ({e}): {}", self.body))
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(&name.to_ascii_lowercase()).map(String::as_str)
+        self.headers
+            .get(&name.to_ascii_lowercase())
+            .map(String::as_str)
     }
 }
 
@@ -91,7 +94,10 @@ pub fn kyoyu(database_url: &str, args: &[&str]) -> String {
         "kyoyu {args:?} failed: {}",
         String::from_utf8_lossy(&output.stderr)
     );
-    String::from_utf8(output.stdout).expect("utf-8").trim().to_owned()
+    String::from_utf8(output.stdout)
+        .expect("utf-8")
+        .trim()
+        .to_owned()
 }
 
 impl Hub {
@@ -105,7 +111,13 @@ impl Hub {
         let database_url = scratch.database_url();
         let log = std::fs::File::create(scratch.0.join("hub.log")).expect("log file");
         let mut child = Command::new(kyoyu_bin())
-            .args(["serve", "--listen", "127.0.0.1:0", "--database-url", &database_url])
+            .args([
+                "serve",
+                "--listen",
+                "127.0.0.1:0",
+                "--database-url",
+                &database_url,
+            ])
             .args(extra)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
@@ -133,7 +145,8 @@ impl Hub {
                     lines.push(line);
                 }
                 Err(_) => {
-                    let log = std::fs::read_to_string(scratch.0.join("hub.log")).unwrap_or_default();
+                    let log =
+                        std::fs::read_to_string(scratch.0.join("hub.log")).unwrap_or_default();
                     let _ = child.kill();
                     panic!("the hub did not start within 30 s; its log:\n{log}");
                 }
@@ -143,13 +156,27 @@ impl Hub {
         std::thread::spawn(move || while lines_rx.recv().is_ok() {});
         let root = url.clone();
         let base = url.split("/taxii2/").next().expect("url").to_owned();
-        let agent = ureq::AgentBuilder::new().timeout(Duration::from_secs(60)).build();
-        Hub { child, base, root, database_url, stdout: lines, agent }
+        let agent = ureq::AgentBuilder::new()
+            .timeout(Duration::from_secs(60))
+            .build();
+        Hub {
+            child,
+            base,
+            root,
+            database_url,
+            stdout: lines,
+            agent,
+        }
     }
 
     /// Registers an organisation and returns a token for it.
     pub fn member(&self, slug: &str, sector: &str, role: &str) -> String {
-        kyoyu(&self.database_url, &["org", "add", "--slug", slug, "--name", slug, "--sector", sector, "--role", role]);
+        kyoyu(
+            &self.database_url,
+            &[
+                "org", "add", "--slug", slug, "--name", slug, "--sector", sector, "--role", role,
+            ],
+        );
         self.token(slug, None)
     }
 
@@ -162,8 +189,18 @@ impl Hub {
     }
 
     /// Sends a request; `url` is absolute or relative to the API root.
-    pub fn send(&self, method: &str, url: &str, headers: &[(&str, &str)], body: Option<&str>) -> Reply {
-        let url = if url.starts_with("http") { url.to_owned() } else { format!("{}{url}", self.root) };
+    pub fn send(
+        &self,
+        method: &str,
+        url: &str,
+        headers: &[(&str, &str)],
+        body: Option<&str>,
+    ) -> Reply {
+        let url = if url.starts_with("http") {
+            url.to_owned()
+        } else {
+            format!("{}{url}", self.root)
+        };
         let mut request = self.agent.request(method, &url);
         for (name, value) in headers {
             request = request.set(name, value);
@@ -181,27 +218,55 @@ impl Hub {
         let headers = response
             .headers_names()
             .into_iter()
-            .filter_map(|name| response.header(&name).map(|value| (name.to_ascii_lowercase(), value.to_owned())))
+            .filter_map(|name| {
+                response
+                    .header(&name)
+                    .map(|value| (name.to_ascii_lowercase(), value.to_owned()))
+            })
             .collect();
         let body = response.into_string().expect("body");
-        Reply { status, headers, body }
+        Reply {
+            status,
+            headers,
+            body,
+        }
     }
 
     pub fn get(&self, url: &str, token: &str) -> Reply {
-        self.send("GET", url, &[("Authorization", &format!("Bearer {token}")), ("Accept", TAXII)], None)
+        self.send(
+            "GET",
+            url,
+            &[
+                ("Authorization", &format!("Bearer {token}")),
+                ("Accept", TAXII),
+            ],
+            None,
+        )
     }
 
     pub fn post(&self, url: &str, token: &str, body: &str) -> Reply {
         self.send(
             "POST",
             url,
-            &[("Authorization", &format!("Bearer {token}")), ("Accept", TAXII), ("Content-Type", TAXII)],
+            &[
+                ("Authorization", &format!("Bearer {token}")),
+                ("Accept", TAXII),
+                ("Content-Type", TAXII),
+            ],
             Some(body),
         )
     }
 
     pub fn delete(&self, url: &str, token: &str) -> Reply {
-        self.send("DELETE", url, &[("Authorization", &format!("Bearer {token}")), ("Accept", TAXII)], None)
+        self.send(
+            "DELETE",
+            url,
+            &[
+                ("Authorization", &format!("Bearer {token}")),
+                ("Accept", TAXII),
+            ],
+            None,
+        )
     }
 
     /// The id of the collection with `alias`, as listed to `token`.
@@ -274,6 +339,76 @@ pub fn python() -> Option<PathBuf> {
         None => {
             eprintln!("skipping: KYOYU_PYTHON is not set (run ./scripts/test.sh)");
             None
+        }
+    }
+}
+
+/// Starting the hub under a command prefix (e.g. `taskset -c 0`), for load tests.
+impl Hub {
+    /// Like [`Hub::start_with`], but runs `prefix... <kyoyu> serve ...`; the prefix must
+    /// exec the hub in place (as `taskset` and `nice` do) so [`Hub::pid`] stays the hub's.
+    pub fn start_prefixed(scratch: &Scratch, prefix: &[&str], extra: &[&str]) -> Hub {
+        let Some((program, prefix_args)) = prefix.split_first() else {
+            return Hub::start_with(scratch, extra);
+        };
+        let database_url = scratch.database_url();
+        let log = std::fs::File::create(scratch.0.join("hub.log")).expect("log file");
+        let mut child = Command::new(program)
+            .args(prefix_args)
+            .arg(kyoyu_bin())
+            .args([
+                "serve",
+                "--listen",
+                "127.0.0.1:0",
+                "--database-url",
+                &database_url,
+            ])
+            .args(extra)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(log)
+            .spawn()
+            .unwrap_or_else(|e| panic!("start {program} {}: {e}", kyoyu_bin().display()));
+        let stdout = child.stdout.take().expect("stdout");
+        let (lines_tx, lines_rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if lines_tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let mut lines = Vec::new();
+        let url = loop {
+            let remaining = deadline.saturating_duration_since(Instant::now());
+            match lines_rx.recv_timeout(remaining) {
+                Ok(line) => {
+                    if let Some(url) = line.strip_prefix("kyoyu listening on ") {
+                        break url.to_owned();
+                    }
+                    lines.push(line);
+                }
+                Err(_) => {
+                    let log =
+                        std::fs::read_to_string(scratch.0.join("hub.log")).unwrap_or_default();
+                    let _ = child.kill();
+                    panic!("the hub did not start within 30 s; its log:\n{log}");
+                }
+            }
+        };
+        std::thread::spawn(move || while lines_rx.recv().is_ok() {});
+        let base = url.split("/taxii2/").next().expect("url").to_owned();
+        let agent = ureq::AgentBuilder::new()
+            .timeout(Duration::from_secs(60))
+            .build();
+        Hub {
+            child,
+            base,
+            root: url,
+            database_url,
+            stdout: lines,
+            agent,
         }
     }
 }

@@ -126,6 +126,15 @@ impl Store {
         })
     }
 
+    /// A transaction that holds the database's write lock from its first statement, so
+    /// reading then writing inside it never fails on a concurrent writer (SQLite would
+    /// refuse to upgrade a read snapshot that another process wrote past).
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
+        Ok(match self.engine {
+            Engine::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+        })
+    }
+
     pub fn engine(&self) -> Engine {
         self.engine
     }
@@ -162,7 +171,7 @@ impl Store {
         &self,
         seeds: &crate::sharing::registry::Seeds,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         seeds::load(&mut tx, seeds).await?;
         tx.commit().await?;
         Ok(())
@@ -199,7 +208,7 @@ impl Store {
         &self,
         new: &organizations::NewOrganization,
     ) -> Result<organizations::Organization, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let organization = organizations::add(&mut tx, new).await?;
         tx.commit().await?;
         Ok(organization)
@@ -230,7 +239,7 @@ impl Store {
         };
         let mut writer = self.writer.lock().await;
         let date_added = next_date_added(&mut writer);
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let stored = objects::stored_versions(&mut tx, collection_pk, &ids).await?;
         let plan = objects::plan(objects, &stored, date_added);
         objects::supersede(&mut tx, collection_pk, &plan.superseded).await?;
@@ -284,7 +293,7 @@ impl Store {
         filters: &objects::Filters,
     ) -> Result<u64, StoreError> {
         let _writer = self.writer.lock().await;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let deleted = objects::delete(&mut tx, collection_pk, stix_id, filters).await?;
         tx.commit().await?;
         Ok(deleted)
