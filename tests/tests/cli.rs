@@ -328,21 +328,45 @@ fn registering_organisations_while_members_post_loses_nothing() {
     let database_url = hub.database_url.clone();
     let registrar = std::thread::spawn(move || {
         for i in 0..15 {
-            kyoyu(&database_url, &["org", "add", "--slug", &format!("late-{i}"), "--name", "Late", "--sector", "gas"]);
+            kyoyu(
+                &database_url,
+                &[
+                    "org",
+                    "add",
+                    "--slug",
+                    &format!("late-{i}"),
+                    "--name",
+                    "Late",
+                    "--sector",
+                    "gas",
+                ],
+            );
         }
     });
     let mut posted = 0;
     for round in 0..30 {
         let objects: Vec<String> = (0..50)
-            .map(|i| e2e::indicator(&e2e::stix_id("indicator"), "2024-01-01T00:00:00.000Z", &format!("10.9.{round}.{i}")))
+            .map(|i| {
+                e2e::indicator(
+                    &e2e::stix_id("indicator"),
+                    "2024-01-01T00:00:00.000Z",
+                    &format!("10.9.{round}.{i}"),
+                )
+            })
             .collect();
-        let reply = hub.post("collections/cross-sector/objects/", &token, &e2e::envelope(&objects));
+        let reply = hub.post(
+            "collections/cross-sector/objects/",
+            &token,
+            &e2e::envelope(&objects),
+        );
         assert_eq!(reply.status, 202, "round {round}: {}", reply.body);
         assert_eq!(reply.json()["success_count"], 50);
         posted += 50;
     }
     registrar.join().expect("registrar");
-    let manifest = hub.get("collections/cross-sector/manifest/?limit=10000", &token).json();
+    let manifest = hub
+        .get("collections/cross-sector/manifest/?limit=10000", &token)
+        .json();
     assert_eq!(manifest["objects"].as_array().map(Vec::len), Some(posted));
     assert!(hub.token("late-14", None).starts_with("eyJ"));
 }
