@@ -50,11 +50,28 @@ CREATE TABLE objects (
     version_key   TEXT NOT NULL,             -- sortable form of `version`
     date_added    INTEGER NOT NULL,          -- microseconds since the epoch
     is_latest     INTEGER NOT NULL,          -- 1 on the newest version of (collection, id)
-    producer_pk   INTEGER NOT NULL REFERENCES organizations (pk),
+    producer_pk   INTEGER NOT NULL REFERENCES organizations (pk),  -- the true producer, even when anonymous
+    tlp           TEXT NOT NULL,             -- effective TLP: clear, green, amber, amber-strict, red
     body          TEXT NOT NULL
 );
-CREATE UNIQUE INDEX objects_by_version ON objects (collection_pk, stix_id, version_key);
+-- (stix_id, version_key) first: serves both per-collection and hub-wide version lookups.
+CREATE UNIQUE INDEX objects_by_version ON objects (stix_id, version_key, collection_pk);
 CREATE INDEX objects_by_date_added ON objects (collection_pk, date_added, seq);
+
+-- Organisations a TLP:RED object version is shared with (besides its producer and the
+-- coordination center).
+CREATE TABLE object_recipients (
+    seq             INTEGER NOT NULL REFERENCES objects (seq) ON DELETE CASCADE,
+    organization_pk INTEGER NOT NULL REFERENCES organizations (pk),
+    PRIMARY KEY (seq, organization_pk)
+);
+
+-- Who created each versioned STIX object: only that organisation (or an administrator)
+-- may add versions of it or delete it. Kept when versions are deleted.
+CREATE TABLE object_owners (
+    stix_id         TEXT PRIMARY KEY,
+    organization_pk INTEGER NOT NULL REFERENCES organizations (pk)
+);
 
 CREATE TABLE statuses (
     id                TEXT PRIMARY KEY,
@@ -62,6 +79,40 @@ CREATE TABLE statuses (
     request_timestamp INTEGER NOT NULL,
     body              TEXT NOT NULL          -- the status resource as served
 );
+
+-- API keys for HTTP Basic (client id : secret). The secret is 256 random bits, so a
+-- SHA-256 digest is as strong as a slow password hash and costs microseconds per request.
+CREATE TABLE api_keys (
+    client_id       TEXT PRIMARY KEY,
+    organization_pk INTEGER NOT NULL REFERENCES organizations (pk),
+    role            TEXT NOT NULL CHECK (role IN ('member', 'siem', 'analyst', 'admin')),
+    secret_sha256   TEXT NOT NULL,
+    created_at      INTEGER NOT NULL,
+    revoked_at      INTEGER
+);
+
+-- Bearer tokens revoked before their expiry, by `jti`.
+CREATE TABLE revoked_tokens (
+    jti        TEXT PRIMARY KEY,
+    revoked_at INTEGER NOT NULL
+);
+
+-- Append-only record of who submitted, changed, deleted and read what.
+CREATE TABLE audit_log (
+    seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+    at              INTEGER NOT NULL,        -- microseconds since the epoch
+    organization    TEXT NOT NULL,
+    role            TEXT NOT NULL,
+    action          TEXT NOT NULL,
+    collection      TEXT,
+    stix_id         TEXT,
+    detail          TEXT NOT NULL
+);
+CREATE INDEX audit_log_by_organization ON audit_log (organization, seq);
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 
 -- Hub-generated secrets (the HS256 signing key), made on first start.
 CREATE TABLE hub_secrets (

@@ -57,8 +57,20 @@ pub async fn create(store: &Store, settings: &Settings, url: &str) -> anyhow::Re
         })
         .collect::<anyhow::Result<Vec<_>>>()
         .context("the sample bundle is valid")?;
+    let submission = crate::storage::Submission {
+        collection_pk: collection.pk,
+        producer_pk: producer.pk,
+        may_version_any: false,
+        default_tlp: crate::stix::tlp::Tlp::parse(&collection.default_tlp)
+            .unwrap_or(crate::stix::tlp::Tlp::Green),
+    };
     store
-        .add_objects(collection.pk, producer.pk, &objects, Vec::new())
+        .add_objects(
+            &submission,
+            &objects,
+            Vec::new(),
+            &std::collections::HashMap::new(),
+        )
         .await?;
 
     let (keys, _) = jwt_keys(settings, store).await?;

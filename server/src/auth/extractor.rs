@@ -54,6 +54,7 @@ impl FromRequest for Authenticated {
                 org_pk: organization.pk,
                 org_slug: organization.slug,
                 sector: organization.sector_slug,
+                ceptoar: organization.ceptoar_slug,
                 role: claims.role,
             }))
         })

@@ -1,9 +1,13 @@
 //! The trust community: sectors, CEPTOARs, organisations, roles and who may read or
 //! write a collection. Every path asks `access` here; nothing else decides.
 
+pub mod anonymity;
 pub mod registry;
 
 use serde::{Deserialize, Serialize};
+
+use crate::storage::collections::Collection;
+use crate::storage::objects::Visibility;
 
 /// An organisation's standing in the hub.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -80,7 +84,15 @@ pub struct Principal {
     pub org_pk: i64,
     pub org_slug: String,
     pub sector: String,
+    pub ceptoar: Option<String>,
     pub role: Role,
+}
+
+impl Principal {
+    /// Coordination-center analysts and administrators see every collection and object.
+    pub fn sees_everything(&self) -> bool {
+        matches!(self.role, Role::Analyst | Role::Admin)
+    }
 }
 
 /// What a principal may do in a collection.
@@ -90,12 +102,41 @@ pub struct Access {
     pub write: bool,
 }
 
-/// Collection access. Sector scoping and TLP rules arrive with the sharing work; until
-/// then every authenticated principal reads every collection, and every role except the
-/// read-only machine client writes.
-pub fn access(principal: &Principal) -> Access {
-    Access {
-        read: true,
-        write: principal.role != Role::Siem,
+/// A collection's audience, from its kind (DESIGN "TAXII 2.1"):
+/// - `cross-sector`: every member reads and writes;
+/// - `sector-<slug>`: that sector's members read and write;
+/// - `advisories`: everyone reads, the coordination center writes;
+/// - analysts and administrators read and write every collection;
+/// - a machine client (`siem`) reads what its organisation reads and writes nothing.
+pub fn access(principal: &Principal, collection: &Collection) -> Access {
+    let read = principal.sees_everything()
+        || match collection.kind.as_str() {
+            "cross-sector" | "advisories" => true,
+            "sector" => collection.sector_slug.as_deref() == Some(principal.sector.as_str()),
+            _ => false,
+        };
+    let write = read
+        && match principal.role {
+            Role::Siem => false,
+            Role::Analyst | Role::Admin => true,
+            Role::Member => collection.kind != "advisories",
+        };
+    Access { read, write }
+}
+
+/// Which object versions inside a readable collection a principal sees: everything
+/// but TLP:RED, plus RED it produced or is named a recipient of; analysts and
+/// administrators see all.
+pub fn visibility(principal: &Principal) -> Visibility {
+    if principal.sees_everything() {
+        Visibility::All
+    } else {
+        Visibility::Organization(principal.org_pk)
     }
+}
+
+/// Only the organisation that created an object (or an administrator) may add versions
+/// of it or delete it (STIX 2.1 section 3.6: only the object creator versions an object).
+pub fn may_manage(principal: &Principal, owner_pk: i64) -> bool {
+    principal.role == Role::Admin || (principal.role != Role::Siem && principal.org_pk == owner_pk)
 }

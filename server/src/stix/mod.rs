@@ -4,6 +4,7 @@
 pub mod envelope;
 pub mod id;
 pub mod timestamp;
+pub mod tlp;
 pub mod validate;
 
 pub use validate::{Rejection, ValidObject, validate_object};

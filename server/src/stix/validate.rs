@@ -8,6 +8,20 @@ use serde_json::{Map, Value, value::RawValue};
 
 use super::id::{StixId, check_type_name};
 use super::timestamp::{self, Instant};
+use super::tlp::Tlp;
+
+/// Custom property naming the organisations (by slug) a TLP:RED object is shared with.
+pub const RECIPIENTS_PROPERTY: &str = "x_kyoyu_recipients";
+/// Custom property asking the hub to attribute the object to the producer's CEPTOAR
+/// (`"ceptoar"`) or to the hub (`"hub"`) for its peers.
+pub const ANONYMOUS_PROPERTY: &str = "x_kyoyu_anonymous";
+
+/// Whom peers see as the producer of an anonymously submitted object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attribution {
+    Ceptoar,
+    Hub,
+}
 
 /// An object that passed validation, with the fields storage indexes.
 #[derive(Debug)]
@@ -21,6 +35,26 @@ pub struct ValidObject<'a> {
     pub version: Option<Version>,
     /// Problems that do not reject the object (e.g. deprecated forms).
     pub warnings: Vec<String>,
+    /// The most restrictive TLP among its markings; `None` when unmarked.
+    pub tlp: Option<Tlp>,
+    /// Organisation slugs named in `x_kyoyu_recipients`.
+    pub recipients: Vec<String>,
+    /// Set when the producer asked for anonymous submission (`x_kyoyu_anonymous`).
+    pub anonymous: Option<Attribution>,
+    /// Whether the type may carry `created_by_ref` (SCOs may not).
+    pub attributable: bool,
+    /// Whether the object has `modified`, i.e. its creator may publish new versions.
+    pub versioned: bool,
+    /// The text to store when the hub had to rewrite the object (anonymous submission);
+    /// otherwise the producer's text is stored as received.
+    pub rewritten: Option<String>,
+}
+
+impl ValidObject<'_> {
+    /// The JSON text to store and serve.
+    pub fn body(&self) -> &str {
+        self.rewritten.as_deref().unwrap_or(self.raw.get())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -268,10 +302,12 @@ fn check<'a>(raw: &'a RawValue, object: &Map<String, Value>) -> Result<ValidObje
     }
     check_common_types(object)?;
 
+    let has_modified = modified.is_some();
     let version = modified.or(created).map(|(text, instant)| Version {
         text: text.to_owned(),
         key: instant.version_key(),
     });
+    let (tlp, recipients, anonymous) = sharing_properties(object)?;
     let mut warnings = Vec::new();
     if type_name == "observed-data" && object.contains_key("objects") {
         warnings.push(
@@ -285,7 +321,58 @@ fn check<'a>(raw: &'a RawValue, object: &Map<String, Value>) -> Result<ValidObje
         spec_version,
         version,
         warnings,
+        tlp,
+        recipients,
+        anonymous,
+        attributable: category != Category::CyberObservable,
+        versioned: has_modified,
+        rewritten: None,
     })
+}
+
+/// Reads what decides who sees the object: TLP markings (object-level and granular),
+/// named recipients and the anonymity request.
+fn sharing_properties(
+    object: &Map<String, Value>,
+) -> Result<(Option<Tlp>, Vec<String>, Option<Attribution>), String> {
+    let object_level = object
+        .get("object_marking_refs")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten();
+    let granular = object
+        .get("granular_markings")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|marking| marking.get("marking_ref"));
+    let tlp = Tlp::most_restrictive(object_level.chain(granular).filter_map(Value::as_str));
+    let recipients = match object.get(RECIPIENTS_PROPERTY) {
+        None => Vec::new(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|item| item.as_str().map(str::to_owned))
+            .collect::<Option<Vec<_>>>()
+            .ok_or_else(|| {
+                format!("property '{RECIPIENTS_PROPERTY}' must be a list of organisation slugs")
+            })?,
+        Some(_) => {
+            return Err(format!(
+                "property '{RECIPIENTS_PROPERTY}' must be a list of organisation slugs"
+            ));
+        }
+    };
+    let anonymous = match object.get(ANONYMOUS_PROPERTY) {
+        None => None,
+        Some(Value::String(v)) if v == "ceptoar" => Some(Attribution::Ceptoar),
+        Some(Value::String(v)) if v == "hub" => Some(Attribution::Hub),
+        Some(_) => {
+            return Err(format!(
+                "property '{ANONYMOUS_PROPERTY}' must be \"ceptoar\" or \"hub\""
+            ));
+        }
+    };
+    Ok((tlp, recipients, anonymous))
 }
 
 fn required_str<'a>(object: &'a Map<String, Value>, name: &str) -> Result<&'a str, String> {

@@ -16,10 +16,12 @@ pub struct Collection {
     pub title: String,
     pub description: String,
     pub kind: String,
+    /// The sector of a `sector-<slug>` collection.
+    pub sector_slug: Option<String>,
     pub default_tlp: String,
 }
 
-const COLUMNS: &str = "pk, id, alias, title, description, kind, default_tlp";
+const COLUMNS: &str = "pk, id, alias, title, description, kind, sector_slug, default_tlp";
 
 fn from_row(row: &AnyRow) -> Result<Collection, sqlx::Error> {
     Ok(Collection {
@@ -29,7 +31,8 @@ fn from_row(row: &AnyRow) -> Result<Collection, sqlx::Error> {
         title: row.try_get(3)?,
         description: row.try_get(4)?,
         kind: row.try_get(5)?,
-        default_tlp: row.try_get(6)?,
+        sector_slug: row.try_get(6)?,
+        default_tlp: row.try_get(7)?,
     })
 }
 

@@ -38,6 +38,17 @@ pub enum StoreError {
     Invalid(String),
 }
 
+/// Who adds objects where, and under which collection default.
+#[derive(Debug, Clone)]
+pub struct Submission {
+    pub collection_pk: i64,
+    pub producer_pk: i64,
+    /// Administrators may version any object; everyone else only their own.
+    pub may_version_any: bool,
+    /// TLP of unmarked objects in the collection.
+    pub default_tlp: crate::stix::tlp::Tlp,
+}
+
 /// Which SQL dialect the pool speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Engine {
@@ -221,18 +232,26 @@ impl Store {
 
     /// TAXII 2.1 "Add Objects": stores the accepted objects and the status resource in
     /// one transaction; `rejected` are the objects validation already refused.
-    #[tracing::instrument(skip_all, fields(collection.pk = collection_pk, objects = objects.len()))]
+    /// `recipients` maps the organisation slugs named by TLP:RED objects to their keys.
+    #[tracing::instrument(skip_all, fields(collection.pk = submission.collection_pk, objects = objects.len()))]
     pub async fn add_objects(
         &self,
-        collection_pk: i64,
-        producer_pk: i64,
+        submission: &Submission,
         objects: &[crate::stix::ValidObject<'_>],
         rejected: Vec<statuses::StatusDetail>,
+        recipients: &std::collections::HashMap<String, i64>,
     ) -> Result<statuses::Status, StoreError> {
-        let ids: Vec<String> = {
+        let mut seen = std::collections::HashSet::new();
+        let ids: Vec<String> = objects
+            .iter()
+            .map(|o| o.id.to_string())
+            .filter(|id| seen.insert(id.clone()))
+            .collect();
+        let versioned: Vec<String> = {
             let mut seen = std::collections::HashSet::new();
             objects
                 .iter()
+                .filter(|o| o.versioned)
                 .map(|o| o.id.to_string())
                 .filter(|id| seen.insert(id.clone()))
                 .collect()
@@ -240,10 +259,57 @@ impl Store {
         let mut writer = self.writer.lock().await;
         let date_added = next_date_added(&mut writer);
         let mut tx = self.begin_write().await?;
-        let stored = objects::stored_versions(&mut tx, collection_pk, &ids).await?;
-        let plan = objects::plan(objects, &stored, date_added);
-        objects::supersede(&mut tx, collection_pk, &plan.superseded).await?;
-        objects::insert(&mut tx, collection_pk, producer_pk, date_added, &plan.rows).await?;
+        let stored = objects::stored_versions(&mut tx, submission.collection_pk, &ids).await?;
+        let foreign_ids: Vec<String> = if submission.may_version_any {
+            Vec::new()
+        } else {
+            let owners = objects::owners(&mut tx, &versioned).await?;
+            owners
+                .into_iter()
+                .filter(|(_, owner)| *owner != submission.producer_pk)
+                .map(|(id, _)| id)
+                .collect()
+        };
+        let mut foreign = objects::versions_anywhere(&mut tx, &foreign_ids).await?;
+        for id in foreign_ids {
+            foreign.entry(id).or_default();
+        }
+        let plan = objects::plan(
+            objects,
+            &stored,
+            &foreign,
+            submission.default_tlp,
+            date_added,
+        );
+        objects::supersede(&mut tx, submission.collection_pk, &plan.superseded).await?;
+        objects::insert(
+            &mut tx,
+            submission.collection_pk,
+            submission.producer_pk,
+            date_added,
+            &plan.rows,
+        )
+        .await?;
+        for row in plan
+            .rows
+            .iter()
+            .filter(|row| row.tlp == crate::stix::tlp::Tlp::Red)
+        {
+            let named: Vec<i64> = row
+                .object
+                .recipients
+                .iter()
+                .filter_map(|slug| recipients.get(slug).copied())
+                .collect();
+            objects::add_recipients(&mut tx, submission.collection_pk, row, &named).await?;
+        }
+        let created: Vec<String> = plan
+            .rows
+            .iter()
+            .filter(|r| r.object.versioned)
+            .map(|r| r.object.id.to_string())
+            .collect();
+        objects::claim_ownership(&mut tx, &created, submission.producer_pk).await?;
         let mut failures = rejected;
         failures.extend(plan.failures);
         let status = statuses::Status {
@@ -258,16 +324,32 @@ impl Store {
             pending_count: 0,
             pendings: Vec::new(),
         };
-        statuses::insert(&mut tx, &status, producer_pk, date_added).await?;
+        statuses::insert(&mut tx, &status, submission.producer_pk, date_added).await?;
         tx.commit().await?;
         drop(writer);
         Ok(status)
+    }
+
+    /// The organisation keys of the given slugs (unknown slugs are absent).
+    pub async fn organization_keys(
+        &self,
+        slugs: &[String],
+    ) -> Result<std::collections::HashMap<String, i64>, StoreError> {
+        let mut connection = self.pool.acquire().await?;
+        organizations::keys_by_slug(&mut connection, slugs).await
+    }
+
+    /// The organisation that created a versioned object, if known.
+    pub async fn object_owner(&self, stix_id: &str) -> Result<Option<i64>, StoreError> {
+        let mut connection = self.pool.acquire().await?;
+        objects::owner(&mut connection, stix_id).await
     }
 
     /// A page of stored versions; see `objects::page`.
     pub async fn list_objects(
         &self,
         collection_pk: i64,
+        visibility: objects::Visibility,
         filters: &objects::Filters,
         after: Option<objects::Position>,
         limit: u32,
@@ -277,6 +359,7 @@ impl Store {
         objects::page(
             &mut connection,
             collection_pk,
+            visibility,
             filters,
             after,
             limit,

@@ -15,6 +15,7 @@ use super::query::Sql;
 use super::statuses::StatusDetail;
 use crate::stix::ValidObject;
 use crate::stix::timestamp::{Instant, TaxiiTimestamp};
+use crate::stix::tlp::Tlp;
 
 /// Which versions of each object a request selects (TAXII 2.1 `match[version]`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,6 +37,15 @@ impl Default for VersionSelector {
             keys: Vec::new(),
         }
     }
+}
+
+/// Which rows of a readable collection a caller sees (decided by `sharing::visibility`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Visibility {
+    /// Every row (coordination-center analysts, administrators).
+    All,
+    /// Every row but TLP:RED ones the organisation neither produced nor was named in.
+    Organization(i64),
 }
 
 /// The filters of a listing request, shared by objects, manifest, versions and delete.
@@ -73,8 +83,15 @@ pub async fn max_date_added(pool: &AnyPool) -> Result<i64, StoreError> {
     Ok(value)
 }
 
-/// Appends ` AND ...` clauses for `filters` on rows aliased `o`.
-fn push_filters(sql: &mut Sql, filters: &Filters) {
+/// Appends ` AND ...` clauses for `visibility` and `filters` on rows aliased `o`.
+fn push_filters(sql: &mut Sql, visibility: Visibility, filters: &Filters) {
+    if let Visibility::Organization(pk) = visibility {
+        sql.push(" AND (o.tlp <> 'red' OR o.producer_pk = ")
+            .bind_int(pk)
+            .push(" OR EXISTS (SELECT 1 FROM object_recipients r WHERE r.seq = o.seq AND r.organization_pk = ")
+            .bind_int(pk)
+            .push("))");
+    }
     if let Some(after) = filters.added_after {
         sql.push(" AND o.date_added > ").bind_int(after);
     }
@@ -125,6 +142,7 @@ fn push_filters(sql: &mut Sql, filters: &Filters) {
 pub async fn page(
     connection: &mut AnyConnection,
     collection_pk: i64,
+    visibility: Visibility,
     filters: &Filters,
     after: Option<Position>,
     limit: u32,
@@ -146,7 +164,7 @@ pub async fn page(
             .bind_int(position.seq)
             .push(")");
     }
-    push_filters(&mut sql, filters);
+    push_filters(&mut sql, visibility, filters);
     sql.push(" ORDER BY o.date_added, o.seq LIMIT ")
         .bind_int(i64::from(limit) + 1);
 
@@ -185,7 +203,7 @@ pub async fn delete(
     sql.bind_int(collection_pk)
         .push(" AND o.stix_id = ")
         .bind_text(stix_id);
-    push_filters(&mut sql, filters);
+    push_filters(&mut sql, Visibility::All, filters);
     sql.push(")");
     let deleted = sql.query().execute(&mut *connection).await?.rows_affected();
     if deleted > 0 {
@@ -248,6 +266,8 @@ pub struct NewRow<'a> {
     pub version: String,
     pub version_key: String,
     pub is_latest: bool,
+    /// Effective TLP: the object's markings, else the collection's default.
+    pub tlp: Tlp,
 }
 
 /// What adding a batch does: rows to insert, ids whose stored latest row is superseded,
@@ -278,9 +298,15 @@ struct IdState {
 /// different value it is refused (STIX: a new version needs a new `modified`). An object
 /// without a version (most SCOs) that equals the newest held version is a success too;
 /// otherwise it becomes a new version identified by `date_added`.
+///
+/// A versioned object whose id another organisation created may be re-shared only as a
+/// version that already exists (`foreign` holds those ids and their known version keys);
+/// a new version of it is refused.
 pub fn plan<'a>(
     objects: &'a [ValidObject<'a>],
     stored: &[StoredVersion],
+    foreign: &HashMap<String, HashSet<String>>,
+    default_tlp: Tlp,
     date_added: i64,
 ) -> Plan<'a> {
     let mut states: HashMap<&str, IdState> = HashMap::new();
@@ -304,7 +330,7 @@ pub fn plan<'a>(
             Some(version) => (version.text.clone(), version.key.clone()),
             None => {
                 if let Some((_, held)) = state.latest
-                    && same_json(held_body(held, stored, &plan.rows), object.raw.get())
+                    && same_json(held_body(held, stored, &plan.rows), object.body())
                 {
                     plan.successes
                         .push(success(object, held_version(held, stored, &plan.rows)));
@@ -313,8 +339,22 @@ pub fn plan<'a>(
                 (unversioned_text.clone(), unversioned_key.clone())
             }
         };
+        if let Some(known) = foreign.get(object.id.as_str())
+            && !known.contains(&key)
+        {
+            plan.failures.push(StatusDetail {
+                id: object.id.to_string(),
+                version: Some(version),
+                message: Some(
+                    "another organisation created this object; only its creator may add versions \
+                     of it (STIX 2.1 section 3.6): share a new object with a derived-from relationship instead"
+                        .into(),
+                ),
+            });
+            continue;
+        }
         if let Some(&held) = state.versions.get(&key) {
-            if same_json(held_body(held, stored, &plan.rows), object.raw.get()) {
+            if same_json(held_body(held, stored, &plan.rows), object.body()) {
                 plan.successes.push(success(object, version));
             } else {
                 plan.failures.push(StatusDetail {
@@ -351,6 +391,7 @@ pub fn plan<'a>(
             version,
             version_key: key,
             is_latest: newest,
+            tlp: object.tlp.unwrap_or(default_tlp),
         });
     }
     plan
@@ -359,7 +400,7 @@ pub fn plan<'a>(
 fn held_body<'s>(held: Held, stored: &'s [StoredVersion], rows: &'s [NewRow<'_>]) -> &'s str {
     match held {
         Held::Stored(i) => stored[i].body.as_str(),
-        Held::New(i) => rows[i].object.raw.get(),
+        Held::New(i) => rows[i].object.body(),
     }
 }
 
@@ -404,7 +445,7 @@ pub async fn supersede(
     Ok(())
 }
 
-/// Rows per INSERT statement: 10 values each, well under SQLite's variable limit.
+/// Rows per INSERT statement: 11 values each, well under SQLite's variable limit.
 const ROWS_PER_INSERT: usize = 100;
 
 pub async fn insert(
@@ -417,7 +458,7 @@ pub async fn insert(
     for chunk in rows.chunks(ROWS_PER_INSERT) {
         let mut sql = Sql::new(
             "INSERT INTO objects (collection_pk, stix_id, stix_type, spec_version, version, \
-             version_key, date_added, is_latest, producer_pk, body) VALUES ",
+             version_key, date_added, is_latest, producer_pk, tlp, body) VALUES ",
         );
         for (i, row) in chunk.iter().enumerate() {
             if i > 0 {
@@ -442,7 +483,9 @@ pub async fn insert(
                 .push(", ")
                 .bind_int(producer_pk)
                 .push(", ")
-                .bind_text(row.object.raw.get())
+                .bind_text(row.tlp.as_str())
+                .push(", ")
+                .bind_text(row.object.body())
                 .push(")");
         }
         sql.query().execute(&mut *connection).await?;
@@ -476,7 +519,7 @@ mod tests {
             .iter()
             .map(|r| validate_object(r, 0).expect("valid"))
             .collect();
-        let plan = plan(&objects, &[], 1);
+        let plan = plan(&objects, &[], &HashMap::new(), Tlp::Green, 1);
         assert_eq!(plan.rows.len(), 2, "two distinct versions inserted");
         assert!(
             plan.rows[0].is_latest && !plan.rows[1].is_latest,
@@ -504,11 +547,105 @@ mod tests {
             is_latest: true,
             body: "{}".into(),
         }];
-        let plan = plan(&objects, &stored, 1);
+        let plan = plan(&objects, &stored, &HashMap::new(), Tlp::Green, 1);
         assert_eq!(
             plan.superseded,
             vec!["indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f".to_owned()]
         );
         assert!(plan.rows[0].is_latest);
     }
+}
+
+/// The creators of the given versioned ids, where known.
+pub async fn owners(
+    connection: &mut AnyConnection,
+    ids: &[String],
+) -> Result<HashMap<String, i64>, StoreError> {
+    let mut owners = HashMap::new();
+    for chunk in ids.chunks(500) {
+        let mut sql =
+            Sql::new("SELECT stix_id, organization_pk FROM object_owners WHERE stix_id IN ");
+        sql.bind_list(chunk);
+        for row in sql.query().fetch_all(&mut *connection).await? {
+            owners.insert(row.try_get(0)?, row.try_get(1)?);
+        }
+    }
+    Ok(owners)
+}
+
+/// The creator of one id, where known.
+pub async fn owner(
+    connection: &mut AnyConnection,
+    stix_id: &str,
+) -> Result<Option<i64>, StoreError> {
+    Ok(owners(connection, &[stix_id.to_owned()])
+        .await?
+        .get(stix_id)
+        .copied())
+}
+
+/// Every version key held anywhere in the hub for the given ids.
+pub async fn versions_anywhere(
+    connection: &mut AnyConnection,
+    ids: &[String],
+) -> Result<HashMap<String, HashSet<String>>, StoreError> {
+    let mut versions: HashMap<String, HashSet<String>> = HashMap::new();
+    for chunk in ids.chunks(500) {
+        let mut sql =
+            Sql::new("SELECT DISTINCT stix_id, version_key FROM objects WHERE stix_id IN ");
+        sql.bind_list(chunk);
+        for row in sql.query().fetch_all(&mut *connection).await? {
+            versions
+                .entry(row.try_get(0)?)
+                .or_default()
+                .insert(row.try_get(1)?);
+        }
+    }
+    Ok(versions)
+}
+
+/// Records `organization_pk` as creator of the ids not owned yet.
+pub async fn claim_ownership(
+    connection: &mut AnyConnection,
+    ids: &[String],
+    organization_pk: i64,
+) -> Result<(), StoreError> {
+    for chunk in ids.chunks(400) {
+        let mut sql = Sql::new("INSERT INTO object_owners (stix_id, organization_pk) VALUES ");
+        for (i, id) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.push("(")
+                .bind_text(id.as_str())
+                .push(", ")
+                .bind_int(organization_pk)
+                .push(")");
+        }
+        sql.push(" ON CONFLICT (stix_id) DO NOTHING");
+        sql.query().execute(&mut *connection).await?;
+    }
+    Ok(())
+}
+
+/// Names the recipients of a stored TLP:RED version.
+pub async fn add_recipients(
+    connection: &mut AnyConnection,
+    collection_pk: i64,
+    row: &NewRow<'_>,
+    organization_pks: &[i64],
+) -> Result<(), StoreError> {
+    for pk in organization_pks {
+        sqlx::query(
+            "INSERT INTO object_recipients (seq, organization_pk) SELECT seq, $1 FROM objects \
+             WHERE stix_id = $2 AND version_key = $3 AND collection_pk = $4 ON CONFLICT DO NOTHING",
+        )
+        .bind(*pk)
+        .bind(row.object.id.as_str())
+        .bind(row.version_key.as_str())
+        .bind(collection_pk)
+        .execute(&mut *connection)
+        .await?;
+    }
+    Ok(())
 }

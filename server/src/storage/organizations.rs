@@ -141,3 +141,19 @@ pub async fn sector_slugs(connection: &mut AnyConnection) -> Result<Vec<String>,
         .await?;
     Ok(rows.into_iter().map(|(slug,)| slug).collect())
 }
+
+/// Keys of the organisations with the given slugs; unknown slugs are absent.
+pub async fn keys_by_slug(
+    connection: &mut AnyConnection,
+    slugs: &[String],
+) -> Result<std::collections::HashMap<String, i64>, StoreError> {
+    let mut keys = std::collections::HashMap::new();
+    for chunk in slugs.chunks(500) {
+        let mut sql = super::query::Sql::new("SELECT slug, pk FROM organizations WHERE slug IN ");
+        sql.bind_list(chunk);
+        for row in sql.query().fetch_all(&mut *connection).await? {
+            keys.insert(row.try_get(0)?, row.try_get(1)?);
+        }
+    }
+    Ok(keys)
+}

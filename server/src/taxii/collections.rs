@@ -50,12 +50,13 @@ pub async fn get_collections(
 ) -> Result<HttpResponse, ApiError> {
     let media_type = negotiate(&request, Serves::Taxii)?;
     let collections = store.collections().await?;
-    let access = sharing::access(&principal);
-    let visible = if access.read {
-        collections.iter().map(|c| resource(c, access)).collect()
-    } else {
-        Vec::new()
-    };
+    let visible = collections
+        .iter()
+        .filter_map(|collection| {
+            let access = sharing::access(&principal, collection);
+            access.read.then(|| resource(collection, access))
+        })
+        .collect();
     Ok(respond(
         StatusCode::OK,
         media_type,

@@ -47,7 +47,7 @@ pub async fn visible_collection(
         )
     };
     let collection = store.collection(key).await?.ok_or_else(not_found)?;
-    let access = sharing::access(principal);
+    let access = sharing::access(principal, &collection);
     if !access.read {
         return Err(not_found());
     }

@@ -18,13 +18,18 @@ use crate::auth::Authenticated;
 use crate::config::Settings;
 use crate::error::{ApiError, ErrorCode};
 use crate::metrics::Metrics;
-use crate::sharing::Principal;
+use crate::sharing::Role;
+use crate::sharing::{self, Principal};
+use crate::stix::ValidObject;
 use crate::stix::timestamp::TaxiiTimestamp;
+use crate::stix::tlp::Tlp;
+use crate::stix::validate::RECIPIENTS_PROPERTY;
 use crate::stix::{self, envelope};
-use crate::storage::Store;
 use crate::storage::collections::Collection;
 use crate::storage::objects::{Listed, VersionSelector};
 use crate::storage::statuses::StatusDetail;
+use crate::storage::{Store, Submission};
+use std::collections::HashMap;
 
 pub const DATE_ADDED_FIRST: HeaderName = HeaderName::from_static("x-taxii-date-added-first");
 pub const DATE_ADDED_LAST: HeaderName = HeaderName::from_static("x-taxii-date-added-last");
@@ -108,7 +113,14 @@ impl Services<'_> {
         let with_body = matches!(endpoint, Endpoint::Objects | Endpoint::Object(_));
         let (rows, more) = self
             .store
-            .list_objects(collection.pk, &filters, after, limit, with_body)
+            .list_objects(
+                collection.pk,
+                sharing::visibility(principal),
+                &filters,
+                after,
+                limit,
+                with_body,
+            )
             .await?;
         let next = match rows.last() {
             Some(last) if more => Some(self.cursor_key.encode(last.position, &binding)),
@@ -118,9 +130,10 @@ impl Services<'_> {
     }
 }
 
-/// 404 unless some version of `object` is stored in the collection.
+/// 404 unless some version of `object` in the collection is visible to `principal`.
 async fn require_object(
     store: &Store,
+    principal: &Principal,
     collection: &Collection,
     object: &str,
 ) -> Result<(), ApiError> {
@@ -133,7 +146,14 @@ async fn require_object(
         ..Default::default()
     };
     let (rows, _) = store
-        .list_objects(collection.pk, &filters, None, 1, false)
+        .list_objects(
+            collection.pk,
+            sharing::visibility(principal),
+            &filters,
+            None,
+            1,
+            false,
+        )
         .await?;
     if rows.is_empty() {
         return Err(object_not_found(object));
@@ -280,7 +300,7 @@ pub async fn get_object(
         )
         .await?;
     if page.rows.is_empty() {
-        require_object(&store, &collection, &path.object).await?;
+        require_object(&store, &principal, &collection, &path.object).await?;
     }
     let response = respond(StatusCode::OK, media_type, envelope_body(&page));
     Ok(with_date_headers(response, &page.rows))
@@ -312,7 +332,7 @@ pub async fn get_object_versions(
         )
         .await?;
     if page.rows.is_empty() {
-        require_object(&store, &collection, &path.object).await?;
+        require_object(&store, &principal, &collection, &path.object).await?;
     }
     let versions = Versions {
         more: page.more,
@@ -442,10 +462,42 @@ pub async fn add_objects(
             }),
         }
     }
+    let invalid_before_sharing = rejected.len();
+    let default_tlp = Tlp::parse(&collection.default_tlp).unwrap_or(Tlp::Amber);
+    let named: Vec<String> = accepted
+        .iter()
+        .flat_map(|o| o.recipients.iter().cloned())
+        .collect();
+    let recipients = if named.is_empty() {
+        HashMap::new()
+    } else {
+        store.organization_keys(&named).await?
+    };
+    let mut kept = Vec::with_capacity(accepted.len());
+    for mut object in accepted {
+        if let Some(problem) = sharing_problem(&object, default_tlp, &recipients) {
+            rejected.push(StatusDetail {
+                id: object.id.to_string(),
+                version: object.version.as_ref().map(|v| v.text.clone()),
+                message: Some(problem),
+            });
+            continue;
+        }
+        sharing::anonymity::apply(&mut object, principal.ceptoar.as_deref())
+            .map_err(ApiError::internal)?;
+        kept.push(object);
+    }
     let invalid = rejected.len();
+    let submission = Submission {
+        collection_pk: collection.pk,
+        producer_pk: principal.org_pk,
+        may_version_any: principal.role == Role::Admin,
+        default_tlp,
+    };
     let status = store
-        .add_objects(collection.pk, principal.org_pk, &accepted, rejected)
+        .add_objects(&submission, &kept, rejected, &recipients)
         .await?;
+    tracing::debug!(invalid_before_sharing, "validated");
     metrics.record_ingest(
         status.success_count,
         invalid as u64,
@@ -461,8 +513,30 @@ pub async fn add_objects(
     Ok(respond(StatusCode::ACCEPTED, media_type, to_json(&status)?))
 }
 
+/// Why the hub refuses an otherwise valid object, if it does: recipients must be
+/// registered organisations, and only TLP:RED objects name recipients.
+fn sharing_problem(
+    object: &ValidObject<'_>,
+    default_tlp: Tlp,
+    known: &HashMap<String, i64>,
+) -> Option<String> {
+    if object.recipients.is_empty() {
+        return None;
+    }
+    if object.tlp.unwrap_or(default_tlp) != Tlp::Red {
+        return Some(format!(
+            "property '{RECIPIENTS_PROPERTY}' names recipients, which only TLP:RED objects have; mark the object TLP:RED or remove it"
+        ));
+    }
+    object
+        .recipients
+        .iter()
+        .find(|slug| !known.contains_key(*slug))
+        .map(|slug| format!("property '{RECIPIENTS_PROPERTY}' names '{slug}', which is not a registered organisation"))
+}
+
 /// TAXII 2.1 "Delete An Object": 404 when the caller cannot see it, 403 when it can see
-/// but not write the collection.
+/// it but may not delete it (read-only access, or another organisation's object).
 #[tracing::instrument(skip_all, fields(collection.id = %path.collection, stix.id = %path.object))]
 pub async fn delete_object(
     Authenticated(principal): Authenticated,
@@ -484,7 +558,7 @@ pub async fn delete_object(
             ..VersionSelector::default()
         };
     }
-    require_object(&store, &collection, &path.object).await?;
+    require_object(&store, &principal, &collection, &path.object).await?;
     if !access.write {
         return Err(ApiError::new(
             ErrorCode::Forbidden,
@@ -492,6 +566,13 @@ pub async fn delete_object(
                 "you may read but not write collection '{}'",
                 collection.alias
             ),
+        ));
+    }
+    let owner = store.object_owner(&path.object).await?;
+    if owner.is_some_and(|owner| !sharing::may_manage(&principal, owner)) {
+        return Err(ApiError::new(
+            ErrorCode::Forbidden,
+            "only the organisation that created this object may delete it",
         ));
     }
     let deleted = store
