@@ -42,10 +42,32 @@ enum Command {
         #[command(subcommand)]
         command: OrgCommand,
     },
-    /// Issue bearer tokens.
+    /// Issue and revoke bearer tokens.
     Token {
         #[command(subcommand)]
         command: TokenCommand,
+    },
+    /// Create and revoke API keys for HTTP Basic (SIEM connectors).
+    Apikey {
+        #[command(subcommand)]
+        command: ApikeyCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ApikeyCommand {
+    /// Print a new CLIENT_ID:SECRET for an organisation (the secret is shown only once).
+    Create {
+        #[arg(long, value_name = "SLUG")]
+        org: String,
+        /// `siem` is a read-only machine client.
+        #[arg(long, default_value = "siem", value_parser = ["siem", "member"])]
+        role: String,
+    },
+    /// Revoke an API key at once.
+    Revoke {
+        #[arg(long, value_name = "CLIENT_ID")]
+        client_id: String,
     },
 }
 
@@ -97,6 +119,13 @@ enum TokenCommand {
         /// Lifetime, e.g. 90s, 15m, 12h, 30d.
         #[arg(long, default_value = "30d")]
         ttl: String,
+    },
+    /// Revoke a token at once, by the token itself or its `jti`.
+    Revoke {
+        #[arg(long, required_unless_present = "jti", conflicts_with = "jti")]
+        token: Option<String>,
+        #[arg(long)]
+        jti: Option<String>,
     },
 }
 
@@ -170,6 +199,60 @@ impl Cli {
                         "role": organization.role,
                     })
                 );
+                Ok(())
+            }
+            Command::Token {
+                command: TokenCommand::Revoke { token, jti },
+            } => {
+                let store = open_store(&settings).await?;
+                let jti = match (jti, token) {
+                    (Some(jti), _) => jti,
+                    (None, Some(token)) => {
+                        let (keys, _) = jwt_keys(&settings, &store).await?;
+                        keys.verify(&token)
+                            .context(
+                                "the token does not verify (an expired token needs no revoking)",
+                            )?
+                            .jti
+                            .context(
+                                "the token has no jti; revoke its organisation's access instead",
+                            )?
+                    }
+                    (None, None) => anyhow::bail!("give --token or --jti"),
+                };
+                store.revoke_token(&jti).await?;
+                store.close().await;
+                println!("revoked token {jti}");
+                Ok(())
+            }
+            Command::Apikey {
+                command: ApikeyCommand::Create { org, role },
+            } => {
+                let store = open_store(&settings).await?;
+                let organization = store.organization(&org).await?.with_context(|| {
+                    format!("no organisation '{org}' (add it with `kyoyu org add`)")
+                })?;
+                anyhow::ensure!(
+                    organization.role.may_issue(role_of(&role)),
+                    "organisation '{org}' is a {}; it cannot hold a key with role '{role}'",
+                    organization.role.as_str()
+                );
+                let key = crate::auth::api_key::generate(&organization.slug);
+                store
+                    .add_api_key(&key.client_id, organization.pk, &role, &key.secret_sha256)
+                    .await?;
+                store.close().await;
+                println!("{}:{}", key.client_id, key.secret);
+                Ok(())
+            }
+            Command::Apikey {
+                command: ApikeyCommand::Revoke { client_id },
+            } => {
+                let store = open_store(&settings).await?;
+                let revoked = store.revoke_api_key(&client_id).await?;
+                store.close().await;
+                anyhow::ensure!(revoked, "no active API key '{client_id}'");
+                println!("revoked API key {client_id}");
                 Ok(())
             }
             Command::Token {

@@ -63,6 +63,34 @@ pub struct AuthSettings {
     /// HS256 signing secret. Unset: a random secret generated on first start and kept in
     /// the database, so every CLI command and hub instance sharing it agree.
     pub jwt_secret: Option<String>,
+    /// An external identity provider whose RS256/ES256/EdDSA tokens are accepted.
+    pub external: Option<ExternalIdp>,
+}
+
+/// An external identity provider. Its tokens carry the organisation's slug in `sub`
+/// (and optionally a `role`), and a `kid` naming one of the keys below.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExternalIdp {
+    /// Required `iss` of its tokens.
+    pub issuer: String,
+    /// Required `aud` of its tokens.
+    pub audience: String,
+    /// A JWKS document (RFC 7517) with its public keys; every key needs a `kid`.
+    #[serde(default)]
+    pub jwks_file: Option<PathBuf>,
+    /// Public keys as PEM files.
+    #[serde(default)]
+    pub public_keys: Vec<PublicKeyFile>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublicKeyFile {
+    pub kid: String,
+    /// `RS256`, `ES256` or `EdDSA`.
+    pub algorithm: String,
+    pub pem_file: PathBuf,
 }
 
 impl fmt::Debug for AuthSettings {
@@ -137,6 +165,7 @@ impl Default for AuthSettings {
             issuer: "kyoyu".into(),
             audience: "kyoyu".into(),
             jwt_secret: None,
+            external: None,
         }
     }
 }

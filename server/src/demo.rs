@@ -61,6 +61,7 @@ pub async fn create(store: &Store, settings: &Settings, url: &str) -> anyhow::Re
         collection_pk: collection.pk,
         producer_pk: producer.pk,
         may_version_any: false,
+        audit: None,
         default_tlp: crate::stix::tlp::Tlp::parse(&collection.default_tlp)
             .unwrap_or(crate::stix::tlp::Tlp::Green),
     };

@@ -196,7 +196,7 @@ impl ResponseError for ApiError {
 }
 
 /// The challenge sent with every 401.
-pub const WWW_AUTHENTICATE: &str = "Bearer realm=\"kyoyu\"";
+pub const WWW_AUTHENTICATE: &str = "Bearer realm=\"kyoyu\", Basic realm=\"kyoyu\"";
 
 impl From<crate::storage::StoreError> for ApiError {
     fn from(error: crate::storage::StoreError) -> Self {

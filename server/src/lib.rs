@@ -1,6 +1,8 @@
 //! Kyoyu: a TAXII 2.1 / STIX 2.1 threat-information sharing hub for critical-infrastructure
 //! sectors.
 
+pub mod admin;
+pub mod audit;
 pub mod auth;
 pub mod cli;
 pub mod config;

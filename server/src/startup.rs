@@ -12,6 +12,7 @@ use actix_web::middleware::{NormalizePath, TrailingSlash};
 use actix_web::{App, HttpResponse, HttpServer, web};
 use anyhow::Context;
 
+use crate::audit::{AuditSink, AuditWriter};
 use crate::auth::JwtKeys;
 use crate::config::Settings;
 use crate::error::{ApiError, ErrorCode, error_body};
@@ -28,6 +29,7 @@ pub struct Hub {
     scheme: &'static str,
     server: Server,
     store: Store,
+    audit: AuditWriter,
 }
 
 /// Opens the database, applies migrations and loads the seed registry.
@@ -53,10 +55,13 @@ pub async fn jwt_keys(settings: &Settings, store: &Store) -> anyhow::Result<(Jwt
             .await
             .context("reading the hub's signing secret")?,
     };
-    Ok((
-        JwtKeys::hs256(&secret, &settings.auth.issuer, &settings.auth.audience),
-        secret,
-    ))
+    let mut keys = JwtKeys::hs256(&secret, &settings.auth.issuer, &settings.auth.audience);
+    if let Some(idp) = &settings.auth.external {
+        keys = keys
+            .with_external(idp)
+            .context("loading the external identity provider's keys (auth.external)")?;
+    }
+    Ok((keys, secret))
 }
 
 impl Hub {
@@ -72,6 +77,8 @@ impl Hub {
         let scheme = if tls.is_some() { "https" } else { "http" };
 
         let api_root = settings.taxii.api_root.clone();
+        let (audit_sink, audit) = AuditSink::spawn(store.clone());
+        let audit_data = web::Data::new(audit_sink);
         let store_data = web::Data::new(store.clone());
         let settings_data = web::Data::new(settings);
         let keys_data = web::Data::new(keys);
@@ -84,6 +91,7 @@ impl Hub {
                 .app_data(keys_data.clone())
                 .app_data(cursor_data.clone())
                 .app_data(metrics_data.clone())
+                .app_data(audit_data.clone())
                 .configure(|config| routes(config, &api_root))
                 .default_service(web::to(not_found))
                 .wrap_fn(taxii_errors)
@@ -99,6 +107,7 @@ impl Hub {
         }
         .run();
         Ok(Hub {
+            audit,
             port,
             scheme,
             server,
@@ -130,6 +139,7 @@ impl Hub {
             .await
             .context("joining the HTTP server")?
             .context("serving HTTP")?;
+        self.audit.stop().await;
         self.store.close().await;
         tracing::info!("stopped");
         Ok(())
@@ -204,6 +214,7 @@ pub fn routes(config: &mut web::ServiceConfig, api_root: &str) {
         .service(resource("/readyz/").route(web::get().to(health::readyz)))
         .service(resource("/metrics/").route(web::get().to(metrics::get_metrics)))
         .service(resource("/taxii2/").route(web::get().to(discovery::get_discovery)))
+        .service(resource("/admin/audit/").route(web::get().to(crate::admin::get_audit_log)))
         .service(
             web::scope(&format!("/taxii2/{api_root}"))
                 .service(resource("/").route(web::get().to(discovery::get_api_root)))

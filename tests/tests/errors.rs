@@ -28,7 +28,7 @@ fn missing_or_bad_credentials_get_401_with_a_challenge() {
     let cases = [
         ("no header", vec![("Accept", TAXII)]),
         (
-            "basic scheme",
+            "unknown API key",
             vec![("Accept", TAXII), ("Authorization", "Basic YTpi")],
         ),
         (
@@ -41,8 +41,8 @@ fn missing_or_bad_credentials_get_401_with_a_challenge() {
         assert_taxii_error(&reply, 401, case);
         assert_eq!(
             reply.header("www-authenticate"),
-            Some("Bearer realm=\"kyoyu\""),
-            "{case}"
+            Some("Bearer realm=\"kyoyu\", Basic realm=\"kyoyu\""),
+            "{case}: both schemes are offered"
         );
     }
     assert_taxii_error(

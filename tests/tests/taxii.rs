@@ -539,7 +539,8 @@ fn pages_carry_more_next_and_date_added_headers_and_empty_pages_are_bare() {
             && empty.header("x-taxii-date-added-last").is_none()
     );
     assert_eq!(
-        hub.get("collections/sector-electricity/manifest/", &token).body,
+        hub.get("collections/sector-electricity/manifest/", &token)
+            .body,
         "{}"
     );
 

@@ -4,7 +4,9 @@
 //! public method is a whole operation that owns its transaction; the table modules take a
 //! connection so they compose inside one.
 
+pub mod audit;
 pub mod collections;
+pub mod credentials;
 pub mod objects;
 pub mod organizations;
 pub mod query;
@@ -45,6 +47,8 @@ pub struct Submission {
     pub producer_pk: i64,
     /// Administrators may version any object; everyone else only their own.
     pub may_version_any: bool,
+    /// The audit entry recorded with the submission (its detail is completed here).
+    pub audit: Option<audit::AuditEntry>,
     /// TLP of unmarked objects in the collection.
     pub default_tlp: crate::stix::tlp::Tlp,
 }
@@ -325,9 +329,86 @@ impl Store {
             pendings: Vec::new(),
         };
         statuses::insert(&mut tx, &status, submission.producer_pk, date_added).await?;
+        if let Some(entry) = &submission.audit {
+            let detail = serde_json::json!({
+                "status": status.id,
+                "accepted": status.success_count,
+                "refused": status.failure_count,
+            });
+            let entry = audit::AuditEntry {
+                detail: detail.to_string(),
+                ..entry.clone()
+            };
+            audit::insert(&mut tx, &[entry]).await?;
+        }
         tx.commit().await?;
         drop(writer);
         Ok(status)
+    }
+
+    /// Appends entries to the audit log in one transaction.
+    pub async fn append_audit(&self, entries: &[audit::AuditEntry]) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        audit::insert(&mut tx, entries).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn audit_log(
+        &self,
+        query: &audit::AuditQuery,
+    ) -> Result<Vec<audit::AuditRecord>, StoreError> {
+        let mut connection = self.pool.acquire().await?;
+        audit::query(&mut connection, query).await
+    }
+
+    pub async fn organization_by_key(
+        &self,
+        pk: i64,
+    ) -> Result<Option<organizations::Organization>, StoreError> {
+        let mut connection = self.pool.acquire().await?;
+        organizations::by_key(&mut connection, pk).await
+    }
+
+    pub async fn add_api_key(
+        &self,
+        client_id: &str,
+        organization_pk: i64,
+        role: &str,
+        secret_sha256: &str,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        credentials::insert_api_key(&mut tx, client_id, organization_pk, role, secret_sha256)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn api_key(
+        &self,
+        client_id: &str,
+    ) -> Result<Option<credentials::ApiKey>, StoreError> {
+        let mut connection = self.pool.acquire().await?;
+        credentials::api_key(&mut connection, client_id).await
+    }
+
+    pub async fn revoke_api_key(&self, client_id: &str) -> Result<bool, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let revoked = credentials::revoke_api_key(&mut tx, client_id).await?;
+        tx.commit().await?;
+        Ok(revoked)
+    }
+
+    pub async fn revoke_token(&self, jti: &str) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        credentials::revoke_token(&mut tx, jti).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn token_revoked(&self, jti: &str) -> Result<bool, StoreError> {
+        let mut connection = self.pool.acquire().await?;
+        credentials::token_revoked(&mut connection, jti).await
     }
 
     /// The organisation keys of the given slugs (unknown slugs are absent).
@@ -369,15 +450,28 @@ impl Store {
     }
 
     /// TAXII 2.1 "Delete An Object": the selected versions; returns how many went.
+    /// The audit entry is recorded in the same transaction.
     pub async fn delete_object(
         &self,
         collection_pk: i64,
         stix_id: &str,
         filters: &objects::Filters,
+        audit_entry: audit::AuditEntry,
     ) -> Result<u64, StoreError> {
         let _writer = self.writer.lock().await;
         let mut tx = self.begin_write().await?;
         let deleted = objects::delete(&mut tx, collection_pk, stix_id, filters).await?;
+        if deleted > 0 {
+            let detail = serde_json::json!({ "versions": deleted, "request": audit_entry.detail });
+            audit::insert(
+                &mut tx,
+                &[audit::AuditEntry {
+                    detail: detail.to_string(),
+                    ..audit_entry
+                }],
+            )
+            .await?;
+        }
         tx.commit().await?;
         Ok(deleted)
     }

@@ -493,69 +493,6 @@ pub async fn insert(
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use serde_json::value::RawValue;
-
-    use super::*;
-    use crate::stix::validate_object;
-
-    fn indicator(modified: &str, name: &str) -> Box<RawValue> {
-        let json = format!(
-            r#"{{"type":"indicator","spec_version":"2.1","id":"indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f","created":"2016-01-01T00:00:00.000Z","modified":"{modified}","name":"{name}","pattern":"[x:y = 'z']","pattern_type":"stix","valid_from":"2016-01-01T00:00:00Z"}}"#
-        );
-        serde_json::from_str(&json).expect("json")
-    }
-
-    #[test]
-    fn versions_in_one_batch_keep_one_latest_and_duplicates_are_idempotent() {
-        let raws = [
-            indicator("2016-01-02T00:00:00.000Z", "b"),
-            indicator("2016-01-01T00:00:00.000Z", "a"),
-            indicator("2016-01-02T00:00:00.000Z", "b"),
-            indicator("2016-01-02T00:00:00.000Z", "changed"),
-        ];
-        let objects: Vec<_> = raws
-            .iter()
-            .map(|r| validate_object(r, 0).expect("valid"))
-            .collect();
-        let plan = plan(&objects, &[], &HashMap::new(), Tlp::Green, 1);
-        assert_eq!(plan.rows.len(), 2, "two distinct versions inserted");
-        assert!(
-            plan.rows[0].is_latest && !plan.rows[1].is_latest,
-            "the later modified is latest"
-        );
-        assert_eq!(plan.successes.len(), 3);
-        assert_eq!(
-            plan.failures.len(),
-            1,
-            "same version, other content is refused"
-        );
-    }
-
-    #[test]
-    fn a_newer_version_supersedes_the_stored_latest() {
-        let raw = indicator("2016-01-03T00:00:00.000Z", "c");
-        let objects = vec![validate_object(&raw, 0).expect("valid")];
-        let stored = vec![StoredVersion {
-            stix_id: "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f".into(),
-            version: "2016-01-02T00:00:00.000Z".into(),
-            version_key: crate::stix::timestamp::parse_stix("2016-01-02T00:00:00.000Z")
-                .expect("ts")
-                .instant
-                .version_key(),
-            is_latest: true,
-            body: "{}".into(),
-        }];
-        let plan = plan(&objects, &stored, &HashMap::new(), Tlp::Green, 1);
-        assert_eq!(
-            plan.superseded,
-            vec!["indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f".to_owned()]
-        );
-        assert!(plan.rows[0].is_latest);
-    }
-}
-
 /// The creators of the given versioned ids, where known.
 pub async fn owners(
     connection: &mut AnyConnection,
@@ -648,4 +585,67 @@ pub async fn add_recipients(
         .await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::value::RawValue;
+
+    use super::*;
+    use crate::stix::validate_object;
+
+    fn indicator(modified: &str, name: &str) -> Box<RawValue> {
+        let json = format!(
+            r#"{{"type":"indicator","spec_version":"2.1","id":"indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f","created":"2016-01-01T00:00:00.000Z","modified":"{modified}","name":"{name}","pattern":"[x:y = 'z']","pattern_type":"stix","valid_from":"2016-01-01T00:00:00Z"}}"#
+        );
+        serde_json::from_str(&json).expect("json")
+    }
+
+    #[test]
+    fn versions_in_one_batch_keep_one_latest_and_duplicates_are_idempotent() {
+        let raws = [
+            indicator("2016-01-02T00:00:00.000Z", "b"),
+            indicator("2016-01-01T00:00:00.000Z", "a"),
+            indicator("2016-01-02T00:00:00.000Z", "b"),
+            indicator("2016-01-02T00:00:00.000Z", "changed"),
+        ];
+        let objects: Vec<_> = raws
+            .iter()
+            .map(|r| validate_object(r, 0).expect("valid"))
+            .collect();
+        let plan = plan(&objects, &[], &HashMap::new(), Tlp::Green, 1);
+        assert_eq!(plan.rows.len(), 2, "two distinct versions inserted");
+        assert!(
+            plan.rows[0].is_latest && !plan.rows[1].is_latest,
+            "the later modified is latest"
+        );
+        assert_eq!(plan.successes.len(), 3);
+        assert_eq!(
+            plan.failures.len(),
+            1,
+            "same version, other content is refused"
+        );
+    }
+
+    #[test]
+    fn a_newer_version_supersedes_the_stored_latest() {
+        let raw = indicator("2016-01-03T00:00:00.000Z", "c");
+        let objects = vec![validate_object(&raw, 0).expect("valid")];
+        let stored = vec![StoredVersion {
+            stix_id: "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f".into(),
+            version: "2016-01-02T00:00:00.000Z".into(),
+            version_key: crate::stix::timestamp::parse_stix("2016-01-02T00:00:00.000Z")
+                .expect("ts")
+                .instant
+                .version_key(),
+            is_latest: true,
+            body: "{}".into(),
+        }];
+        let plan = plan(&objects, &stored, &HashMap::new(), Tlp::Green, 1);
+        assert_eq!(
+            plan.superseded,
+            vec!["indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f".to_owned()]
+        );
+        assert!(plan.rows[0].is_latest);
+    }
 }

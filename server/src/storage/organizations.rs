@@ -53,6 +53,18 @@ pub async fn by_slug(
     row.as_ref().map(from_row).transpose()
 }
 
+pub async fn by_key(
+    connection: &mut AnyConnection,
+    pk: i64,
+) -> Result<Option<Organization>, StoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM organizations WHERE pk = $1");
+    let row = sqlx::query(&sql)
+        .bind(pk)
+        .fetch_optional(&mut *connection)
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
 /// Resolves `--sector`: a sector slug (its only CEPTOAR, if it has just one) or a CEPTOAR
 /// slug (with its sector).
 async fn resolve_sector(

@@ -14,6 +14,7 @@ use super::cursor::{self, CursorKey};
 use super::filter::{self, Listing};
 use super::media_type::{Serves, check_content_type, negotiate};
 use super::{respond, to_json, visible_collection};
+use crate::audit::AuditSink;
 use crate::auth::Authenticated;
 use crate::config::Settings;
 use crate::error::{ApiError, ErrorCode};
@@ -61,6 +62,7 @@ struct Services<'a> {
     store: &'a Store,
     settings: &'a Settings,
     cursor_key: &'a CursorKey,
+    audit: &'a AuditSink,
 }
 
 impl Services<'_> {
@@ -126,6 +128,12 @@ impl Services<'_> {
             Some(last) if more => Some(self.cursor_key.encode(last.position, &binding)),
             _ => None,
         };
+        self.audit.read(
+            principal,
+            &collection.alias,
+            (!object.is_empty()).then_some(object),
+            serde_json::json!({ "endpoint": name, "query": query, "served": rows.len() }),
+        );
         Ok(Page { rows, more, next })
     }
 }
@@ -254,6 +262,7 @@ pub async fn get_objects(
     store: web::Data<Store>,
     settings: web::Data<Settings>,
     cursor_key: web::Data<CursorKey>,
+    audit: web::Data<AuditSink>,
 ) -> Result<HttpResponse, ApiError> {
     let media_type = negotiate(&request, Serves::TaxiiOrStix)?;
     let (collection, _) = visible_collection(&store, &principal, &path).await?;
@@ -261,6 +270,7 @@ pub async fn get_objects(
         store: &store,
         settings: &settings,
         cursor_key: &cursor_key,
+        audit: &audit,
     };
     let page = services
         .page(
@@ -283,6 +293,7 @@ pub async fn get_object(
     store: web::Data<Store>,
     settings: web::Data<Settings>,
     cursor_key: web::Data<CursorKey>,
+    audit: web::Data<AuditSink>,
 ) -> Result<HttpResponse, ApiError> {
     let media_type = negotiate(&request, Serves::TaxiiOrStix)?;
     let (collection, _) = visible_collection(&store, &principal, &path.collection).await?;
@@ -290,6 +301,7 @@ pub async fn get_object(
         store: &store,
         settings: &settings,
         cursor_key: &cursor_key,
+        audit: &audit,
     };
     let page = services
         .page(
@@ -315,6 +327,7 @@ pub async fn get_object_versions(
     store: web::Data<Store>,
     settings: web::Data<Settings>,
     cursor_key: web::Data<CursorKey>,
+    audit: web::Data<AuditSink>,
 ) -> Result<HttpResponse, ApiError> {
     let media_type = negotiate(&request, Serves::Taxii)?;
     let (collection, _) = visible_collection(&store, &principal, &path.collection).await?;
@@ -322,6 +335,7 @@ pub async fn get_object_versions(
         store: &store,
         settings: &settings,
         cursor_key: &cursor_key,
+        audit: &audit,
     };
     let page = services
         .page(
@@ -352,6 +366,7 @@ pub async fn get_manifest(
     store: web::Data<Store>,
     settings: web::Data<Settings>,
     cursor_key: web::Data<CursorKey>,
+    audit: web::Data<AuditSink>,
 ) -> Result<HttpResponse, ApiError> {
     let media_type = negotiate(&request, Serves::Taxii)?;
     let (collection, _) = visible_collection(&store, &principal, &path).await?;
@@ -359,6 +374,7 @@ pub async fn get_manifest(
         store: &store,
         settings: &settings,
         cursor_key: &cursor_key,
+        audit: &audit,
     };
     let page = services
         .page(
@@ -492,6 +508,13 @@ pub async fn add_objects(
         collection_pk: collection.pk,
         producer_pk: principal.org_pk,
         may_version_any: principal.role == Role::Admin,
+        audit: Some(crate::audit::entry(
+            &principal,
+            "submit",
+            &collection.alias,
+            None,
+            String::new(),
+        )),
         default_tlp,
     };
     let status = store
@@ -576,7 +599,18 @@ pub async fn delete_object(
         ));
     }
     let deleted = store
-        .delete_object(collection.pk, &path.object, &filters)
+        .delete_object(
+            collection.pk,
+            &path.object,
+            &filters,
+            crate::audit::entry(
+                &principal,
+                "delete",
+                &collection.alias,
+                Some(&path.object),
+                serde_json::Value::String(request.query_string().to_owned()).to_string(),
+            ),
+        )
         .await?;
     if deleted == 0 {
         return Err(object_not_found(&path.object));
