@@ -91,6 +91,17 @@ CREATE TABLE api_keys (
     revoked_at      INTEGER
 );
 
+-- Client certificates (mutual TLS) mapped to organisations, by the SHA-256 of the
+-- certificate's DER encoding.
+CREATE TABLE client_certificates (
+    sha256          TEXT PRIMARY KEY,
+    organization_pk INTEGER NOT NULL REFERENCES organizations (pk),
+    role            TEXT NOT NULL CHECK (role IN ('member', 'siem')),
+    subject         TEXT NOT NULL,
+    created_at      INTEGER NOT NULL,
+    revoked_at      INTEGER
+);
+
 -- Bearer tokens revoked before their expiry, by `jti`.
 CREATE TABLE revoked_tokens (
     jti        TEXT PRIMARY KEY,

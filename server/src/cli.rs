@@ -47,10 +47,33 @@ enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Register and revoke client certificates (mutual TLS) of organisations.
+    Cert {
+        #[command(subcommand)]
+        command: CertCommand,
+    },
     /// Create and revoke API keys for HTTP Basic (SIEM connectors).
     Apikey {
         #[command(subcommand)]
         command: ApikeyCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum CertCommand {
+    /// Map a client certificate (PEM) to an organisation; prints its fingerprint.
+    Add {
+        #[arg(long, value_name = "SLUG")]
+        org: String,
+        #[arg(long, value_name = "PEM")]
+        cert: PathBuf,
+        #[arg(long, default_value = "member", value_parser = ["member", "siem"])]
+        role: String,
+    },
+    /// Stop accepting a client certificate, by its SHA-256 fingerprint.
+    Revoke {
+        #[arg(long)]
+        fingerprint: String,
     },
 }
 
@@ -151,6 +174,7 @@ impl Cli {
                 overrides.tls = Some(TlsSettings {
                     cert: args.tls_cert.clone(),
                     key: args.tls_key.clone(),
+                    client_ca: None,
                 });
             }
         }
@@ -243,6 +267,39 @@ impl Cli {
                     .await?;
                 store.close().await;
                 println!("{}:{}", key.client_id, key.secret);
+                Ok(())
+            }
+            Command::Cert {
+                command: CertCommand::Add { org, cert, role },
+            } => {
+                let (fingerprint, subject) =
+                    crate::auth::client_cert::read_pem(&cert).map_err(anyhow::Error::msg)?;
+                let store = open_store(&settings).await?;
+                let organization = store.organization(&org).await?.with_context(|| {
+                    format!("no organisation '{org}' (add it with `kyoyu org add`)")
+                })?;
+                anyhow::ensure!(
+                    organization.role.may_issue(role_of(&role)),
+                    "organisation '{org}' cannot hold a certificate with role '{role}'"
+                );
+                let added = store
+                    .add_certificate(&fingerprint, organization.pk, &role, &subject)
+                    .await?;
+                store.close().await;
+                anyhow::ensure!(added, "certificate {fingerprint} is registered already");
+                println!("{fingerprint}");
+                Ok(())
+            }
+            Command::Cert {
+                command: CertCommand::Revoke { fingerprint },
+            } => {
+                let store = open_store(&settings).await?;
+                let revoked = store
+                    .revoke_certificate(&fingerprint.to_ascii_lowercase())
+                    .await?;
+                store.close().await;
+                anyhow::ensure!(revoked, "no active certificate {fingerprint}");
+                println!("revoked certificate {fingerprint}");
                 Ok(())
             }
             Command::Apikey {

@@ -32,9 +32,16 @@ pub struct Settings {
 #[serde(default, deny_unknown_fields)]
 pub struct TlsSettings {
     /// PEM certificate chain; with `key`, the hub serves HTTPS (TLS 1.2 and 1.3 only).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cert: Option<PathBuf>,
     /// PEM private key (PKCS#8, PKCS#1 or SEC1).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<PathBuf>,
+    /// PEM bundle of the CAs that sign members' client certificates. Set: clients may
+    /// authenticate with a certificate registered by `kyoyu cert add` (mutual TLS);
+    /// clients without one still use tokens or API keys.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_ca: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -99,6 +99,7 @@ impl Hub {
                 .wrap(NormalizePath::new(TrailingSlash::Always))
                 .wrap_fn(telemetry::with_request_span)
         })
+        .on_connect(crate::auth::client_cert::on_connect)
         .disable_signals()
         .shutdown_timeout(10);
         let server = match tls {
@@ -190,15 +191,45 @@ fn tls_config(settings: &Settings) -> anyhow::Result<Option<rustls::ServerConfig
     let private_key = rustls_pemfile::private_key(&mut key_reader)
         .with_context(|| format!("reading the private key from {}", key.display()))?
         .with_context(|| format!("tls.key {} holds no private key", key.display()))?;
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
     // TLS 1.2 and 1.3 only, as TAXII 2.1 requires.
-    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
-    .context("configuring TLS versions")?
-    .with_no_client_auth()
-    .with_single_cert(chain, private_key)
-    .context("the TLS certificate and key do not form a usable pair")?;
+    let builder = rustls::ServerConfig::builder_with_provider(provider.clone())
+        .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
+        .context("configuring TLS versions")?;
+    let builder = match &settings.tls.client_ca {
+        None => builder.with_no_client_auth(),
+        Some(path) => {
+            let mut roots = rustls::RootCertStore::empty();
+            let mut reader = std::io::BufReader::new(
+                std::fs::File::open(path)
+                    .with_context(|| format!("opening tls.client_ca {}", path.display()))?,
+            );
+            for certificate in rustls_pemfile::certs(&mut reader) {
+                let certificate =
+                    certificate.with_context(|| format!("reading {}", path.display()))?;
+                roots
+                    .add(certificate)
+                    .with_context(|| format!("a CA in {} is not usable", path.display()))?;
+            }
+            anyhow::ensure!(
+                !roots.is_empty(),
+                "tls.client_ca {} holds no certificate",
+                path.display()
+            );
+            // Optional: members without a certificate still use tokens or API keys.
+            let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(
+                Arc::new(roots),
+                provider,
+            )
+            .allow_unauthenticated()
+            .build()
+            .context("configuring client certificate verification")?;
+            builder.with_client_cert_verifier(verifier)
+        }
+    };
+    let config = builder
+        .with_single_cert(chain, private_key)
+        .context("the TLS certificate and key do not form a usable pair")?;
     Ok(Some(config))
 }
 

@@ -325,3 +325,175 @@ print("basic auth ok", aliases)
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+#[test]
+fn client_certificates_authenticate_registered_organisations_over_mutual_tls() {
+    let scratch = Scratch::new();
+    let dir = &scratch.0;
+    let path = |name: &str| dir.join(name).to_str().expect("path").to_owned();
+    let ec = [
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-days",
+        "1",
+    ];
+    let req = |extra: &[&str]| {
+        let mut args = vec!["req"];
+        args.extend(extra);
+        openssl(&args);
+    };
+    req(&[
+        &["-x509"][..],
+        &ec[..],
+        &[
+            "-subj",
+            "/CN=Member CA",
+            "-keyout",
+            &path("ca.key"),
+            "-out",
+            &path("ca.pem"),
+        ],
+    ]
+    .concat());
+    req(&[
+        &["-x509"][..],
+        &ec[..],
+        &[
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            &path("server.key"),
+            "-out",
+            &path("server.pem"),
+        ],
+    ]
+    .concat());
+    std::fs::write(dir.join("client.ext"), "extendedKeyUsage=clientAuth\n").expect("ext");
+    for client in ["client", "stranger"] {
+        req(&[
+            &["-new"][..],
+            &ec[..],
+            &[
+                "-subj",
+                &format!("/CN={client}"),
+                "-keyout",
+                &path(&format!("{client}.key")),
+                "-out",
+                &path(&format!("{client}.csr")),
+            ],
+        ]
+        .concat());
+        openssl(&[
+            "x509",
+            "-req",
+            "-in",
+            &path(&format!("{client}.csr")),
+            "-CA",
+            &path("ca.pem"),
+            "-CAkey",
+            &path("ca.key"),
+            "-CAcreateserial",
+            "-days",
+            "1",
+            "-extfile",
+            &path("client.ext"),
+            "-out",
+            &path(&format!("{client}.pem")),
+        ]);
+    }
+    req(&[
+        &["-x509"][..],
+        &ec[..],
+        &[
+            "-subj",
+            "/CN=rogue",
+            "-keyout",
+            &path("rogue.key"),
+            "-out",
+            &path("rogue.pem"),
+        ],
+    ]
+    .concat());
+    let config = dir.join("kyoyu.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[tls]\ncert = \"{}\"\nkey = \"{}\"\nclient_ca = \"{}\"\n",
+            path("server.pem"),
+            path("server.key"),
+            path("ca.pem")
+        ),
+    )
+    .expect("config");
+    let hub = Hub::start_with(&scratch, &["--config", config.to_str().expect("path")]);
+    let token = hub.member("acme-power", "electricity", "member");
+    let fingerprint = kyoyu(
+        &hub.database_url,
+        &[
+            "cert",
+            "add",
+            "--org",
+            "acme-power",
+            "--cert",
+            &path("client.pem"),
+        ],
+    );
+    assert_eq!(fingerprint.len(), 64, "{fingerprint}");
+
+    let curl = |extra: &[String]| -> String {
+        let output = Command::new("curl")
+            .args([
+                "-sS",
+                "--cacert",
+                &path("server.pem"),
+                "-o",
+                "/dev/null",
+                "-w",
+                "%{http_code}",
+            ])
+            .args(extra)
+            .arg(format!("{}collections/", hub.root))
+            .output()
+            .expect("curl");
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let with_cert = |name: &str| {
+        vec![
+            "--cert".to_owned(),
+            path(&format!("{name}.pem")),
+            "--key".to_owned(),
+            path(&format!("{name}.key")),
+        ]
+    };
+    assert_eq!(
+        curl(&with_cert("client")),
+        "200",
+        "a registered certificate authenticates"
+    );
+    assert_eq!(
+        curl(&with_cert("stranger")),
+        "401",
+        "signed by the CA but not registered"
+    );
+    assert_ne!(
+        curl(&with_cert("rogue")),
+        "200",
+        "not signed by the member CA: refused in the handshake"
+    );
+    assert_eq!(
+        curl(&["-H".to_owned(), format!("Authorization: Bearer {token}")]),
+        "200",
+        "tokens still work without a certificate"
+    );
+    assert_eq!(curl(&[]), "401", "no credential at all");
+    kyoyu(
+        &hub.database_url,
+        &["cert", "revoke", "--fingerprint", &fingerprint],
+    );
+    assert_eq!(curl(&with_cert("client")), "401", "revoked at once");
+}

@@ -8,6 +8,7 @@ use std::pin::Pin;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 
+use super::client_cert::ClientCertificate;
 use super::{AuthError, JwtKeys, api_key};
 use crate::error::ApiError;
 use crate::sharing::{Principal, Role};
@@ -21,9 +22,17 @@ pub struct Authenticated(pub Principal);
 enum Credential {
     Bearer(String),
     Basic { client_id: String, secret: String },
+    Certificate(String),
 }
 
-fn credential(authorization: Option<&header::HeaderValue>) -> Result<Credential, AuthError> {
+/// The `Authorization` header wins; without one, a registered client certificate.
+fn credential(
+    authorization: Option<&header::HeaderValue>,
+    certificate: Option<&ClientCertificate>,
+) -> Result<Credential, AuthError> {
+    if let (None, Some(certificate)) = (authorization, certificate) {
+        return Ok(Credential::Certificate(certificate.sha256.clone()));
+    }
     let value = authorization
         .ok_or(AuthError::Missing)?
         .to_str()
@@ -84,6 +93,21 @@ async fn authenticate(
                 .unwrap_or(organization.role.default_credential());
             Ok(principal(organization, role)?)
         }
+        Credential::Certificate(sha256) => {
+            let registered = store
+                .certificate(&sha256)
+                .await?
+                .ok_or(AuthError::UnknownCertificate)?;
+            if registered.revoked {
+                return Err(AuthError::Revoked.into());
+            }
+            let organization = store
+                .organization_by_key(registered.organization_pk)
+                .await?
+                .ok_or(AuthError::UnknownOrganization)?;
+            let role = role_named(&registered.role).ok_or(AuthError::UnknownCertificate)?;
+            Ok(principal(organization, role)?)
+        }
         Credential::Basic { client_id, secret } => {
             let key = store
                 .api_key(&client_id)
@@ -112,7 +136,10 @@ impl FromRequest for Authenticated {
     fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
         let keys = request.app_data::<web::Data<JwtKeys>>().cloned();
         let store = request.app_data::<web::Data<Store>>().cloned();
-        let credential = credential(request.headers().get(header::AUTHORIZATION));
+        let credential = credential(
+            request.headers().get(header::AUTHORIZATION),
+            request.conn_data::<ClientCertificate>(),
+        );
         Box::pin(async move {
             let (Some(keys), Some(store)) = (keys, store) else {
                 return Err(ApiError::internal(anyhow::anyhow!(

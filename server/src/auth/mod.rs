@@ -2,6 +2,7 @@
 //! one place where credentials are checked.
 
 pub mod api_key;
+pub mod client_cert;
 pub mod extractor;
 pub mod jwt;
 
@@ -22,6 +23,8 @@ pub enum AuthError {
     Revoked,
     #[error("the API key is not valid")]
     InvalidApiKey,
+    #[error("the client certificate is not registered to an organisation")]
+    UnknownCertificate,
     #[error("the bearer token is not valid: {0}")]
     InvalidToken(#[from] jsonwebtoken::errors::Error),
     #[error("the token's organisation is not registered")]

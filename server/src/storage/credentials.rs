@@ -91,3 +91,67 @@ pub async fn token_revoked(connection: &mut AnyConnection, jti: &str) -> Result<
         .await?;
     Ok(row.is_some())
 }
+
+/// A registered client certificate.
+#[derive(Debug, Clone)]
+pub struct RegisteredCertificate {
+    pub organization_pk: i64,
+    pub role: String,
+    pub revoked: bool,
+}
+
+pub async fn insert_certificate(
+    connection: &mut AnyConnection,
+    sha256: &str,
+    organization_pk: i64,
+    role: &str,
+    subject: &str,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "INSERT INTO client_certificates (sha256, organization_pk, role, subject, created_at) \
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (sha256) DO NOTHING",
+    )
+    .bind(sha256)
+    .bind(organization_pk)
+    .bind(role)
+    .bind(subject)
+    .bind(Instant::now_micros())
+    .execute(&mut *connection)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+pub async fn certificate(
+    connection: &mut AnyConnection,
+    sha256: &str,
+) -> Result<Option<RegisteredCertificate>, StoreError> {
+    let row = sqlx::query(
+        "SELECT organization_pk, role, revoked_at IS NOT NULL FROM client_certificates WHERE sha256 = $1",
+    )
+    .bind(sha256)
+    .fetch_optional(&mut *connection)
+    .await?;
+    row.map(|row| -> Result<RegisteredCertificate, StoreError> {
+        let revoked: i64 = row.try_get(2)?;
+        Ok(RegisteredCertificate {
+            organization_pk: row.try_get(0)?,
+            role: row.try_get(1)?,
+            revoked: revoked != 0,
+        })
+    })
+    .transpose()
+}
+
+pub async fn revoke_certificate(
+    connection: &mut AnyConnection,
+    sha256: &str,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE client_certificates SET revoked_at = $1 WHERE sha256 = $2 AND revoked_at IS NULL",
+    )
+    .bind(Instant::now_micros())
+    .bind(sha256)
+    .execute(&mut *connection)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}

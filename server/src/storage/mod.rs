@@ -399,6 +399,37 @@ impl Store {
         Ok(revoked)
     }
 
+    /// Registers a client certificate; false if it was registered already.
+    pub async fn add_certificate(
+        &self,
+        sha256: &str,
+        organization_pk: i64,
+        role: &str,
+        subject: &str,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let added =
+            credentials::insert_certificate(&mut tx, sha256, organization_pk, role, subject)
+                .await?;
+        tx.commit().await?;
+        Ok(added)
+    }
+
+    pub async fn certificate(
+        &self,
+        sha256: &str,
+    ) -> Result<Option<credentials::RegisteredCertificate>, StoreError> {
+        let mut connection = self.pool.acquire().await?;
+        credentials::certificate(&mut connection, sha256).await
+    }
+
+    pub async fn revoke_certificate(&self, sha256: &str) -> Result<bool, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let revoked = credentials::revoke_certificate(&mut tx, sha256).await?;
+        tx.commit().await?;
+        Ok(revoked)
+    }
+
     pub async fn revoke_token(&self, jti: &str) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
         credentials::revoke_token(&mut tx, jti).await?;
