@@ -442,6 +442,22 @@ fn members_write_only_where_their_role_allows_and_only_version_their_own_objects
         .post("collections/cross-sector/objects/", &bank, &v1)
         .json();
     assert_eq!(reshare["success_count"], 1, "{reshare}");
+    let altered =
+        envelope(&[object("2024-01-01T00:00:00.000Z").replace("198.51.100.1", "203.0.113.66")]);
+    let altered = hub
+        .post("collections/sector-finance/objects/", &bank, &altered)
+        .json();
+    assert_eq!(
+        altered["failure_count"], 1,
+        "a re-share must not change the creator's version: {altered}"
+    );
+    let unchanged = hub
+        .post("collections/sector-finance/objects/", &bank, &v1)
+        .json();
+    assert_eq!(
+        unchanged["success_count"], 1,
+        "an unchanged re-share into another collection: {unchanged}"
+    );
     let v2 = envelope(&[object("2024-02-01T00:00:00.000Z")]);
     let refused = hub
         .post("collections/cross-sector/objects/", &bank, &v2)
@@ -451,7 +467,7 @@ fn members_write_only_where_their_role_allows_and_only_version_their_own_objects
         refused["failures"][0]["message"]
             .as_str()
             .expect("message")
-            .contains("only its creator may add versions"),
+            .contains("only its creator may add or change versions"),
         "{refused}"
     );
     assert_eq!(

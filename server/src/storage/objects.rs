@@ -305,7 +305,7 @@ struct IdState {
 pub fn plan<'a>(
     objects: &'a [ValidObject<'a>],
     stored: &[StoredVersion],
-    foreign: &HashMap<String, HashSet<String>>,
+    foreign: &Foreign,
     default_tlp: Tlp,
     date_added: i64,
 ) -> Plan<'a> {
@@ -340,14 +340,17 @@ pub fn plan<'a>(
             }
         };
         if let Some(known) = foreign.get(object.id.as_str())
-            && !known.contains(&key)
+            && !known
+                .get(&key)
+                .is_some_and(|body| same_json(body, object.body()))
         {
             plan.failures.push(StatusDetail {
                 id: object.id.to_string(),
                 version: Some(version),
                 message: Some(
-                    "another organisation created this object; only its creator may add versions \
-                     of it (STIX 2.1 section 3.6): share a new object with a derived-from relationship instead"
+                    "another organisation created this object; only its creator may add or change \
+                     versions of it (STIX 2.1 section 3.6): re-share an existing version unchanged, or \
+                     share a new object with a derived-from relationship"
                         .into(),
                 ),
             });
@@ -525,21 +528,24 @@ pub async fn owner(
 pub async fn versions_anywhere(
     connection: &mut AnyConnection,
     ids: &[String],
-) -> Result<HashMap<String, HashSet<String>>, StoreError> {
-    let mut versions: HashMap<String, HashSet<String>> = HashMap::new();
+) -> Result<Foreign, StoreError> {
+    let mut versions: Foreign = HashMap::new();
     for chunk in ids.chunks(500) {
-        let mut sql =
-            Sql::new("SELECT DISTINCT stix_id, version_key FROM objects WHERE stix_id IN ");
+        let mut sql = Sql::new("SELECT stix_id, version_key, body FROM objects WHERE stix_id IN ");
         sql.bind_list(chunk);
         for row in sql.query().fetch_all(&mut *connection).await? {
             versions
                 .entry(row.try_get(0)?)
                 .or_default()
-                .insert(row.try_get(1)?);
+                .insert(row.try_get(1)?, row.try_get(2)?);
         }
     }
     Ok(versions)
 }
+
+/// Ids created by another organisation, with the versions the hub holds of them
+/// (version key to JSON text).
+pub type Foreign = HashMap<String, HashMap<String, String>>;
 
 /// Records `organization_pk` as creator of the ids not owned yet.
 pub async fn claim_ownership(
