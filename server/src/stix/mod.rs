@@ -3,6 +3,7 @@
 
 pub mod envelope;
 pub mod id;
+pub mod pattern;
 pub mod timestamp;
 pub mod tlp;
 pub mod validate;

@@ -7,6 +7,7 @@
 use serde_json::{Map, Value, value::RawValue};
 
 use super::id::{StixId, check_type_name};
+use super::pattern::{Pattern, Vocabulary};
 use super::timestamp::{self, Instant};
 use super::tlp::Tlp;
 
@@ -300,6 +301,17 @@ fn check<'a>(raw: &'a RawValue, object: &Map<String, Value>) -> Result<ValidObje
             return Err(format!("{type_name}: property '{names}' is required"));
         }
     }
+    if type_name == "indicator"
+        && object.get("pattern_type").and_then(Value::as_str) == Some("stix")
+    {
+        let Some(Value::String(pattern)) = object.get("pattern") else {
+            return Err("property 'pattern' must be a string".into());
+        };
+        // Strict vocabulary: STIX 2.1 SCO types must use their defined properties; custom
+        // types and properties carry the `x-` / `x_` prefix.
+        Pattern::parse_with(pattern, Vocabulary::Strict)
+            .map_err(|e| format!("property 'pattern' is not a valid STIX pattern: {e}"))?;
+    }
     check_common_types(object)?;
 
     let has_modified = modified.is_some();
@@ -307,7 +319,11 @@ fn check<'a>(raw: &'a RawValue, object: &Map<String, Value>) -> Result<ValidObje
         text: text.to_owned(),
         key: instant.version_key(),
     });
-    let (tlp, recipients, anonymous) = sharing_properties(object)?;
+    let SharingProperties {
+        tlp,
+        recipients,
+        anonymous,
+    } = sharing_properties(object)?;
     let mut warnings = Vec::new();
     if type_name == "observed-data" && object.contains_key("objects") {
         warnings.push(
@@ -332,9 +348,7 @@ fn check<'a>(raw: &'a RawValue, object: &Map<String, Value>) -> Result<ValidObje
 
 /// Reads what decides who sees the object: TLP markings (object-level and granular),
 /// named recipients and the anonymity request.
-fn sharing_properties(
-    object: &Map<String, Value>,
-) -> Result<(Option<Tlp>, Vec<String>, Option<Attribution>), String> {
+fn sharing_properties(object: &Map<String, Value>) -> Result<SharingProperties, String> {
     let object_level = object
         .get("object_marking_refs")
         .and_then(Value::as_array)
@@ -372,7 +386,17 @@ fn sharing_properties(
             ));
         }
     };
-    Ok((tlp, recipients, anonymous))
+    Ok(SharingProperties {
+        tlp,
+        recipients,
+        anonymous,
+    })
+}
+
+struct SharingProperties {
+    tlp: Option<Tlp>,
+    recipients: Vec<String>,
+    anonymous: Option<Attribution>,
 }
 
 fn required_str<'a>(object: &'a Map<String, Value>, name: &str) -> Result<&'a str, String> {

@@ -602,7 +602,7 @@ mod tests {
 
     fn indicator(modified: &str, name: &str) -> Box<RawValue> {
         let json = format!(
-            r#"{{"type":"indicator","spec_version":"2.1","id":"indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f","created":"2016-01-01T00:00:00.000Z","modified":"{modified}","name":"{name}","pattern":"[x:y = 'z']","pattern_type":"stix","valid_from":"2016-01-01T00:00:00Z"}}"#
+            r#"{{"type":"indicator","spec_version":"2.1","id":"indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f","created":"2016-01-01T00:00:00.000Z","modified":"{modified}","name":"{name}","pattern":"[ipv4-addr:value = '198.51.100.1']","pattern_type":"stix","valid_from":"2016-01-01T00:00:00Z"}}"#
         );
         serde_json::from_str(&json).expect("json")
     }
