@@ -116,12 +116,15 @@ impl Store {
                 Box::pin(async move {
                     if engine == Engine::Sqlite {
                         // WAL lets readers page while the writer commits; NORMAL is durable
-                        // across application crashes, fsyncing at checkpoints.
+                        // across application crashes, fsyncing at checkpoints (every 32 MiB
+                        // of WAL). An 8 MiB page cache per connection keeps memory bounded
+                        // by the pool size, whatever the size of the database.
                         connection
                             .execute(
                                 "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
                                  PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; \
-                                 PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY;",
+                                 PRAGMA cache_size = -8192; PRAGMA temp_store = MEMORY; \
+                                 PRAGMA wal_autocheckpoint = 8192;",
                             )
                             .await?;
                     }

@@ -153,8 +153,15 @@ pub async fn page(
     } else {
         "o.date_added, o.seq, o.stix_id, o.version, o.spec_version"
     };
+    // With ids given, `+` keeps SQLite from scanning the collection's date index and
+    // makes it look the ids up in `objects_by_version` instead.
+    let collection = if filters.ids.is_empty() {
+        "o.collection_pk"
+    } else {
+        "+o.collection_pk"
+    };
     let mut sql = Sql::new(&format!(
-        "SELECT {columns} FROM objects o WHERE o.collection_pk = "
+        "SELECT {columns} FROM objects o WHERE {collection} = "
     ));
     sql.bind_int(collection_pk);
     if let Some(position) = after {
@@ -198,7 +205,7 @@ pub async fn delete(
     filters: &Filters,
 ) -> Result<u64, StoreError> {
     let mut sql = Sql::new(
-        "DELETE FROM objects WHERE seq IN (SELECT o.seq FROM objects o WHERE o.collection_pk = ",
+        "DELETE FROM objects WHERE seq IN (SELECT o.seq FROM objects o WHERE +o.collection_pk = ",
     );
     sql.bind_int(collection_pk)
         .push(" AND o.stix_id = ")
@@ -210,8 +217,8 @@ pub async fn delete(
         // If the newest version went, the newest that remains becomes the latest.
         sqlx::query(
             "UPDATE objects SET is_latest = 1 WHERE seq = (SELECT seq FROM objects \
-             WHERE collection_pk = $1 AND stix_id = $2 ORDER BY version_key DESC LIMIT 1) \
-             AND NOT EXISTS (SELECT 1 FROM objects WHERE collection_pk = $1 AND stix_id = $2 AND is_latest = 1)",
+             WHERE +collection_pk = $1 AND stix_id = $2 ORDER BY version_key DESC LIMIT 1) \
+             AND NOT EXISTS (SELECT 1 FROM objects WHERE +collection_pk = $1 AND stix_id = $2 AND is_latest = 1)",
         )
         .bind(collection_pk)
         .bind(stix_id)
@@ -240,7 +247,7 @@ pub async fn stored_versions(
     let mut stored = Vec::new();
     for chunk in ids.chunks(500) {
         let mut sql = Sql::new(
-            "SELECT stix_id, version, version_key, is_latest, body FROM objects WHERE collection_pk = ",
+            "SELECT stix_id, version, version_key, is_latest, body FROM objects WHERE +collection_pk = ",
         );
         sql.bind_int(collection_pk)
             .push(" AND stix_id IN ")
@@ -439,7 +446,7 @@ pub async fn supersede(
 ) -> Result<(), StoreError> {
     for chunk in ids.chunks(500) {
         let mut sql =
-            Sql::new("UPDATE objects SET is_latest = 0 WHERE is_latest = 1 AND collection_pk = ");
+            Sql::new("UPDATE objects SET is_latest = 0 WHERE is_latest = 1 AND +collection_pk = ");
         sql.bind_int(collection_pk)
             .push(" AND stix_id IN ")
             .bind_list(chunk);
