@@ -125,6 +125,34 @@ BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 
+-- Fan-out duties (the transactional outbox): written in the transaction that accepts
+-- or deletes an object version, claimed by a dispatcher for a lease, and removed once
+-- the broker confirmed every message the duty stands for.
+CREATE TABLE outbox (
+    seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+    event         TEXT NOT NULL CHECK (event IN ('added', 'deleted')),
+    object_seq    INTEGER,                   -- objects.seq of an added version
+    collection_pk INTEGER NOT NULL REFERENCES collections (pk),
+    stix_id       TEXT NOT NULL,
+    stix_type     TEXT NOT NULL,
+    version       TEXT NOT NULL,
+    date_added    INTEGER NOT NULL,
+    tlp           TEXT NOT NULL,
+    producer_pk   INTEGER NOT NULL REFERENCES organizations (pk),
+    red_to        TEXT,                      -- deleted RED versions: JSON list of recipient slugs
+    enqueued_at   INTEGER NOT NULL,
+    claimed_until INTEGER NOT NULL DEFAULT 0,
+    attempts      INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX outbox_by_claim ON outbox (claimed_until, seq);
+
+-- The bindings `kyoyu amqp provision` made, so a later run can remove stale ones.
+CREATE TABLE amqp_bindings (
+    queue       TEXT NOT NULL,
+    routing_key TEXT NOT NULL,
+    PRIMARY KEY (queue, routing_key)
+);
+
 -- Hub-generated secrets (the HS256 signing key), made on first start.
 CREATE TABLE hub_secrets (
     name  TEXT PRIMARY KEY,

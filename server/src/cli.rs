@@ -47,6 +47,17 @@ enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// RabbitMQ: queues and bindings from the sharing policy.
+    Amqp {
+        #[command(subcommand)]
+        command: AmqpCommand,
+    },
+    /// Run only the fan-out relay (outbox to RabbitMQ), e.g. beside hubs that do not.
+    Dispatch {
+        /// RabbitMQ URL, e.g. amqp://kyoyu:secret@127.0.0.1:5672/%2f
+        #[arg(long, env = "KYOYU_AMQP_URL", value_name = "URL")]
+        amqp_url: Option<String>,
+    },
     /// Register and revoke client certificates (mutual TLS) of organisations.
     Cert {
         #[command(subcommand)]
@@ -56,6 +67,16 @@ enum Command {
     Apikey {
         #[command(subcommand)]
         command: ApikeyCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AmqpCommand {
+    /// Declare the exchange and one quorum queue per organisation, and converge their
+    /// bindings to the sharing policy (run again after organisations or policy change).
+    Provision {
+        #[arg(long, env = "KYOYU_AMQP_URL", value_name = "URL")]
+        amqp_url: Option<String>,
     },
 }
 
@@ -178,6 +199,11 @@ impl Cli {
                 });
             }
         }
+        if let Command::Amqp { command: AmqpCommand::Provision { amqp_url } } | Command::Dispatch { amqp_url } =
+            &self.command
+        {
+            overrides.amqp_url = amqp_url.clone();
+        }
         let mut settings = Settings::load(self.config.as_deref(), overrides)?;
         if !matches!(self.command, Command::Serve(_)) && std::env::var_os("RUST_LOG").is_none() {
             // One-shot commands print their result; only problems go to the log.
@@ -267,6 +293,30 @@ impl Cli {
                     .await?;
                 store.close().await;
                 println!("{}:{}", key.client_id, key.secret);
+                Ok(())
+            }
+            Command::Amqp { command: AmqpCommand::Provision { .. } } => {
+                let url = settings.amqp_url.clone().context("give --amqp-url (or KYOYU_AMQP_URL)")?;
+                let store = open_store(&settings).await?;
+                let report = crate::fanout::provision::provision(&store, &url).await?;
+                store.close().await;
+                println!(
+                    "provisioned {} queues: {} bindings added, {} removed",
+                    report.queues, report.bound, report.unbound
+                );
+                Ok(())
+            }
+            Command::Dispatch { .. } => {
+                let url = settings.amqp_url.clone().context("give --amqp-url (or KYOYU_AMQP_URL)")?;
+                let store = open_store(&settings).await?;
+                let metrics = std::sync::Arc::new(crate::metrics::Metrics::default());
+                let relay = crate::fanout::relay::Relay::new(store.clone(), url, settings.fanout.clone(), metrics);
+                let (stop, stopped) = tokio::sync::watch::channel(false);
+                let task = tokio::spawn(relay.run(stopped));
+                crate::startup::shutdown_signal().await;
+                let _ = stop.send(true);
+                task.await.context("the relay failed")?;
+                store.close().await;
                 Ok(())
             }
             Command::Cert {

@@ -25,7 +25,26 @@ pub struct Settings {
     pub taxii: TaxiiSettings,
     pub auth: AuthSettings,
     pub database: DatabaseSettings,
+    pub fanout: FanoutSettings,
     pub log: LogSettings,
+}
+
+/// The outbox relay (active when `amqp_url` is set).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FanoutSettings {
+    /// Duties claimed and published per round.
+    pub batch_size: u32,
+    /// How long a claimed duty is reserved for one dispatcher before another may take it.
+    pub lease_seconds: u64,
+    /// How often an idle relay looks at the outbox (commits wake it sooner).
+    pub poll_interval_ms: u64,
+}
+
+impl Default for FanoutSettings {
+    fn default() -> Self {
+        FanoutSettings { batch_size: 500, lease_seconds: 30, poll_interval_ms: 1000 }
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -146,6 +165,7 @@ impl Default for Settings {
             taxii: TaxiiSettings::default(),
             auth: AuthSettings::default(),
             database: DatabaseSettings::default(),
+            fanout: FanoutSettings::default(),
             log: LogSettings::default(),
         }
     }
@@ -277,6 +297,7 @@ const KNOWN_TOP_LEVEL: &[&str] = &[
     "taxii",
     "auth",
     "database",
+    "fanout",
     "log",
 ];
 

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod error;
+pub mod fanout;
 pub mod health;
 pub mod metrics;
 pub mod sharing;

@@ -48,6 +48,10 @@ pub struct Metrics {
     accepted: Counter,
     refused: Family<ReasonLabels, Counter>,
     pool: Family<PoolLabels, Gauge>,
+    published: Counter,
+    failed_confirms: Counter,
+    outbox_waiting: Gauge,
+    outbox_oldest_seconds: Gauge<f64, std::sync::atomic::AtomicU64>,
 }
 
 fn latency_histogram() -> Histogram {
@@ -63,6 +67,10 @@ impl Default for Metrics {
         let accepted = Counter::default();
         let refused = Family::<ReasonLabels, Counter>::default();
         let pool = Family::<PoolLabels, Gauge>::default();
+        let published = Counter::default();
+        let failed_confirms = Counter::default();
+        let outbox_waiting = Gauge::default();
+        let outbox_oldest_seconds = Gauge::<f64, std::sync::atomic::AtomicU64>::default();
         registry.register(
             "http_requests",
             "HTTP requests served, by route and status",
@@ -88,7 +96,19 @@ impl Default for Metrics {
             "Database pool connections, by state",
             pool.clone(),
         );
+        registry.register("fanout_published", "Messages the broker confirmed", published.clone());
+        registry.register("fanout_failed_confirms", "Messages the broker refused (nack); retried", failed_confirms.clone());
+        registry.register("outbox_waiting", "Fan-out duties not yet confirmed by the broker", outbox_waiting.clone());
+        registry.register(
+            "outbox_oldest_age_seconds",
+            "Age of the oldest fan-out duty waiting (0 when none)",
+            outbox_oldest_seconds.clone(),
+        );
         Metrics {
+            published,
+            failed_confirms,
+            outbox_waiting,
+            outbox_oldest_seconds,
             registry,
             requests,
             latency,
@@ -112,6 +132,14 @@ impl Metrics {
                 reason: "version-conflict",
             })
             .inc_by(conflicting);
+    }
+
+    pub fn record_published(&self, messages: u64) {
+        self.published.inc_by(messages);
+    }
+
+    pub fn record_failed_confirm(&self) {
+        self.failed_confirms.inc();
     }
 
     fn observe(&self, method: String, route: String, status: u16, seconds: f64) {
@@ -179,6 +207,16 @@ pub async fn get_metrics(metrics: web::Data<Metrics>, store: web::Data<Store>) -
         .pool
         .get_or_create(&PoolLabels { state: "in_use" })
         .set(size - idle);
+    match store.outbox_lag().await {
+        Ok((waiting, oldest)) => {
+            metrics.outbox_waiting.set(waiting);
+            let age = oldest.map_or(0.0, |enqueued| {
+                (crate::stix::timestamp::Instant::now_micros() - enqueued).max(0) as f64 / 1e6
+            });
+            metrics.outbox_oldest_seconds.set(age);
+        }
+        Err(error) => tracing::warn!(%error, "outbox lag unavailable"),
+    }
     let mut text = String::new();
     if let Err(error) = prometheus_client::encoding::text::encode(&mut text, &metrics.registry) {
         tracing::error!(%error, "metrics could not be encoded");

@@ -14,6 +14,7 @@ use anyhow::Context;
 
 use crate::audit::{AuditSink, AuditWriter};
 use crate::auth::JwtKeys;
+use crate::fanout::relay::Relay;
 use crate::config::Settings;
 use crate::error::{ApiError, ErrorCode, error_body};
 use crate::metrics::{self, Metrics};
@@ -30,6 +31,9 @@ pub struct Hub {
     server: Server,
     store: Store,
     audit: AuditWriter,
+    /// The fan-out relay, when a broker is configured.
+    relay: Option<tokio::task::JoinHandle<()>>,
+    stop_relay: tokio::sync::watch::Sender<bool>,
 }
 
 /// Opens the database, applies migrations and loads the seed registry.
@@ -84,6 +88,14 @@ impl Hub {
         let keys_data = web::Data::new(keys);
         let cursor_data = web::Data::new(cursor_key);
         let metrics_data = web::Data::new(Metrics::default());
+        let (stop_relay, relay_stopped) = tokio::sync::watch::channel(false);
+        let relay = settings_data.amqp_url.clone().map(|url| {
+            let relay = Relay::new(store.clone(), url, settings_data.fanout.clone(), metrics_data.clone().into_inner());
+            tokio::spawn(relay.run(relay_stopped))
+        });
+        if relay.is_none() {
+            tracing::info!("no amqp_url: fan-out duties wait in the outbox");
+        }
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(store_data.clone())
@@ -109,6 +121,8 @@ impl Hub {
         .run();
         Ok(Hub {
             audit,
+            relay,
+            stop_relay,
             port,
             scheme,
             server,
@@ -140,6 +154,12 @@ impl Hub {
             .await
             .context("joining the HTTP server")?
             .context("serving HTTP")?;
+        let _ = self.stop_relay.send(true);
+        if let Some(relay) = self.relay
+            && let Err(error) = relay.await
+        {
+            tracing::error!(%error, "the fan-out relay failed");
+        }
         self.audit.stop().await;
         self.store.close().await;
         tracing::info!("stopped");
@@ -147,7 +167,8 @@ impl Hub {
     }
 }
 
-async fn shutdown_signal() {
+/// Resolves on SIGINT or SIGTERM.
+pub async fn shutdown_signal() {
     let interrupt = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {

@@ -9,6 +9,7 @@ pub mod collections;
 pub mod credentials;
 pub mod objects;
 pub mod organizations;
+pub mod outbox;
 pub mod query;
 pub mod secrets;
 pub mod seeds;
@@ -67,6 +68,8 @@ pub struct Store {
     /// Serialises object writes so `date_added` and the sequence grow together in commit
     /// order, which is what keeps pagination cursors exact (see `objects`).
     writer: std::sync::Arc<Mutex<WriterState>>,
+    /// Woken after a commit that enqueued fan-out duties.
+    outbox_ready: std::sync::Arc<tokio::sync::Notify>,
 }
 
 struct WriterState {
@@ -141,6 +144,7 @@ impl Store {
             pool,
             engine,
             writer: std::sync::Arc::new(Mutex::new(WriterState { last_date_added })),
+            outbox_ready: std::sync::Arc::new(tokio::sync::Notify::new()),
         })
     }
 
@@ -317,6 +321,9 @@ impl Store {
             .map(|r| r.object.id.to_string())
             .collect();
         objects::claim_ownership(&mut tx, &created, submission.producer_pk).await?;
+        if !plan.rows.is_empty() {
+            outbox::enqueue_added(&mut tx, submission.collection_pk, date_added).await?;
+        }
         let mut failures = rejected;
         failures.extend(plan.failures);
         let status = statuses::Status {
@@ -345,8 +352,55 @@ impl Store {
             audit::insert(&mut tx, &[entry]).await?;
         }
         tx.commit().await?;
+        self.outbox_ready.notify_one();
         drop(writer);
         Ok(status)
+    }
+
+    /// Waits until a commit enqueues fan-out duties (or returns at once if one did since
+    /// the last wait).
+    pub async fn outbox_ready(&self) {
+        self.outbox_ready.notified().await;
+    }
+
+    /// Claims up to `limit` fan-out duties for `lease_micros`.
+    pub async fn claim_duties(&self, limit: u32, lease_micros: i64) -> Result<Vec<outbox::Duty>, StoreError> {
+        let mut connection = self.pool.acquire().await?;
+        outbox::claim(&mut connection, limit, lease_micros).await
+    }
+
+    pub async fn complete_duties(&self, seqs: &[i64]) -> Result<(), StoreError> {
+        let mut connection = self.pool.acquire().await?;
+        outbox::complete(&mut connection, seqs).await
+    }
+
+    pub async fn coordination_center(&self) -> Result<Vec<String>, StoreError> {
+        let mut connection = self.pool.acquire().await?;
+        outbox::coordination_center(&mut connection).await
+    }
+
+    /// Fan-out duties waiting and the enqueue time of the oldest (microseconds).
+    pub async fn outbox_lag(&self) -> Result<(i64, Option<i64>), StoreError> {
+        let mut connection = self.pool.acquire().await?;
+        outbox::lag(&mut connection).await
+    }
+
+    pub async fn amqp_bindings(&self, queue: &str) -> Result<Vec<String>, StoreError> {
+        let mut connection = self.pool.acquire().await?;
+        outbox::bindings(&mut connection, queue).await
+    }
+
+    pub async fn set_amqp_bindings(&self, queue: &str, keys: &[String]) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
+        outbox::set_bindings(&mut tx, queue, keys).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Every organisation, by slug.
+    pub async fn organizations(&self) -> Result<Vec<organizations::Organization>, StoreError> {
+        let mut connection = self.pool.acquire().await?;
+        organizations::all(&mut connection).await
     }
 
     /// Appends entries to the audit log in one transaction.
@@ -494,7 +548,9 @@ impl Store {
     ) -> Result<u64, StoreError> {
         let _writer = self.writer.lock().await;
         let mut tx = self.begin_write().await?;
-        let deleted = objects::delete(&mut tx, collection_pk, stix_id, filters).await?;
+        let doomed = objects::delete(&mut tx, collection_pk, stix_id, filters).await?;
+        let deleted = doomed.len() as u64;
+        outbox::enqueue_deleted(&mut tx, collection_pk, &doomed).await?;
         if deleted > 0 {
             let detail = serde_json::json!({ "versions": deleted, "request": audit_entry.detail });
             audit::insert(
@@ -507,6 +563,7 @@ impl Store {
             .await?;
         }
         tx.commit().await?;
+        self.outbox_ready.notify_one();
         Ok(deleted)
     }
 

@@ -12,6 +12,7 @@ use sqlx::{AnyConnection, AnyPool, Row};
 
 use super::StoreError;
 use super::query::Sql;
+use super::outbox::Doomed;
 use super::statuses::StatusDetail;
 use crate::stix::ValidObject;
 use crate::stix::timestamp::{Instant, TaxiiTimestamp};
@@ -197,23 +198,47 @@ pub async fn page(
     Ok((listed, more))
 }
 
-/// Deletes the selected versions of one object; returns how many rows went.
+/// Deletes the selected versions of one object; returns them, with the recipients of
+/// RED ones, so their tombstones can be published.
 pub async fn delete(
     connection: &mut AnyConnection,
     collection_pk: i64,
     stix_id: &str,
     filters: &Filters,
-) -> Result<u64, StoreError> {
+) -> Result<Vec<Doomed>, StoreError> {
     let mut sql = Sql::new(
-        "DELETE FROM objects WHERE seq IN (SELECT o.seq FROM objects o WHERE +o.collection_pk = ",
+        "SELECT o.seq, o.stix_id, o.stix_type, o.version, o.date_added, o.tlp, o.producer_pk \
+         FROM objects o WHERE +o.collection_pk = ",
     );
-    sql.bind_int(collection_pk)
-        .push(" AND o.stix_id = ")
-        .bind_text(stix_id);
+    sql.bind_int(collection_pk).push(" AND o.stix_id = ").bind_text(stix_id);
     push_filters(&mut sql, Visibility::All, filters);
-    sql.push(")");
-    let deleted = sql.query().execute(&mut *connection).await?.rows_affected();
-    if deleted > 0 {
+    let mut doomed = Vec::new();
+    for row in sql.query().fetch_all(&mut *connection).await? {
+        doomed.push(Doomed {
+            seq: row.try_get(0)?,
+            stix_id: row.try_get(1)?,
+            stix_type: row.try_get(2)?,
+            version: row.try_get(3)?,
+            date_added: row.try_get(4)?,
+            tlp: row.try_get(5)?,
+            producer_pk: row.try_get(6)?,
+            red_to: Vec::new(),
+        });
+    }
+    for row in doomed.iter_mut().filter(|row| row.tlp == "red") {
+        let slugs: Vec<(String,)> = sqlx::query_as(
+            "SELECT o.slug FROM object_recipients r JOIN organizations o ON o.pk = r.organization_pk \
+             WHERE r.seq = $1 ORDER BY o.slug",
+        )
+        .bind(row.seq)
+        .fetch_all(&mut *connection)
+        .await?;
+        row.red_to = slugs.into_iter().map(|(slug,)| slug).collect();
+    }
+    for row in &doomed {
+        sqlx::query("DELETE FROM objects WHERE seq = $1").bind(row.seq).execute(&mut *connection).await?;
+    }
+    if !doomed.is_empty() {
         // If the newest version went, the newest that remains becomes the latest.
         sqlx::query(
             "UPDATE objects SET is_latest = 1 WHERE seq = (SELECT seq FROM objects \
@@ -225,7 +250,7 @@ pub async fn delete(
         .execute(&mut *connection)
         .await?;
     }
-    Ok(deleted)
+    Ok(doomed)
 }
 
 /// A version already stored for one of the ids being added.

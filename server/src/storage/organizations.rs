@@ -53,6 +53,12 @@ pub async fn by_slug(
     row.as_ref().map(from_row).transpose()
 }
 
+pub async fn all(connection: &mut AnyConnection) -> Result<Vec<Organization>, StoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM organizations ORDER BY slug");
+    let rows = sqlx::query(&sql).fetch_all(&mut *connection).await?;
+    rows.iter().map(from_row).collect()
+}
+
 pub async fn by_key(
     connection: &mut AnyConnection,
     pk: i64,
