@@ -12,8 +12,10 @@ as_root() {
 }
 
 # --- System packages (Debian) -------------------------------------------------------
-# curl and openssl drive the HTTPS test; python3-venv holds the OASIS oracles.
+# curl and openssl drive the HTTPS and mutual-TLS tests; python3-venv holds the OASIS
+# oracles; rabbitmq-server is the broker the fan-out tests publish to and consume from.
 missing=()
+command -v rabbitmq-server >/dev/null 2>&1 || [ -x /usr/sbin/rabbitmq-server ] || missing+=(rabbitmq-server)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
@@ -23,6 +25,15 @@ if [ ${#missing[@]} -gt 0 ]; then
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
 fi
+
+# --- RabbitMQ (Debian's package; started here, since containers run no init) ----------
+export PATH="$PATH:/usr/sbin"
+if ! rabbitmqctl -q await_startup --timeout 2 >/dev/null 2>&1; then
+  say "starting RabbitMQ"
+  as_root service rabbitmq-server start >/dev/null 2>&1 || as_root rabbitmq-server -detached
+  rabbitmqctl -q await_startup --timeout 120
+fi
+export TEST_AMQP_URL="amqp://guest:guest@127.0.0.1:5672"
 
 # --- Python oracles: taxii2-client and the OASIS stix2-validator ---------------------
 say "python oracles (tests/python/requirements.txt)"
@@ -52,5 +63,6 @@ say "tests"
 if cargo nextest --version >/dev/null 2>&1; then
   cargo nextest run --workspace --locked --no-fail-fast
 else
-  cargo test --workspace --locked --no-fail-fast
+  # Without nextest's test groups, the broker tests must not run side by side.
+  cargo test --workspace --locked --no-fail-fast -- --test-threads=1
 fi

@@ -412,3 +412,68 @@ impl Hub {
         }
     }
 }
+
+/// A RabbitMQ virtual host of its own for one test, on the broker at `$TEST_AMQP_URL`
+/// (e.g. `amqp://guest:guest@127.0.0.1:5672`), removed when dropped. `None` skips the
+/// test locally when no broker is configured; under `CI=true` that is a failure.
+pub struct Broker {
+    pub vhost: String,
+    base: String,
+}
+
+impl Broker {
+    pub fn new() -> Option<Broker> {
+        let Ok(base) = std::env::var("TEST_AMQP_URL") else {
+            assert!(
+                !std::env::var("CI").is_ok_and(|v| v == "true"),
+                "TEST_AMQP_URL is not set; the test command starts RabbitMQ"
+            );
+            eprintln!("skipping: TEST_AMQP_URL is not set (run ./scripts/test.sh)");
+            return None;
+        };
+        let vhost = format!("kyoyu-test-{}", uuid::Uuid::new_v4());
+        rabbitmqctl(&["add_vhost", &vhost]);
+        rabbitmqctl(&["set_permissions", "-p", &vhost, "guest", ".*", ".*", ".*"]);
+        Some(Broker {
+            vhost,
+            base: base.trim_end_matches('/').to_owned(),
+        })
+    }
+
+    /// The AMQP URL of this virtual host for `user:password` (the base URL's when `None`).
+    pub fn url(&self) -> String {
+        format!("{}/{}", self.base, self.vhost)
+    }
+
+    pub fn url_as(&self, user: &str, password: &str) -> String {
+        let host = self
+            .base
+            .rsplit('@')
+            .next()
+            .unwrap_or(&self.base)
+            .trim_start_matches("amqp://");
+        format!("amqp://{user}:{password}@{host}/{}", self.vhost)
+    }
+}
+
+impl Drop for Broker {
+    fn drop(&mut self) {
+        let _ = Command::new("rabbitmqctl")
+            .args(["delete_vhost", &self.vhost])
+            .output();
+    }
+}
+
+/// Runs `rabbitmqctl`; panics unless it succeeds.
+pub fn rabbitmqctl(args: &[&str]) -> String {
+    let output = Command::new("rabbitmqctl")
+        .args(args)
+        .output()
+        .expect("run rabbitmqctl");
+    assert!(
+        output.status.success(),
+        "rabbitmqctl {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
