@@ -199,8 +199,10 @@ impl Cli {
                 });
             }
         }
-        if let Command::Amqp { command: AmqpCommand::Provision { amqp_url } } | Command::Dispatch { amqp_url } =
-            &self.command
+        if let Command::Amqp {
+            command: AmqpCommand::Provision { amqp_url },
+        }
+        | Command::Dispatch { amqp_url } = &self.command
         {
             overrides.amqp_url = amqp_url.clone();
         }
@@ -295,8 +297,13 @@ impl Cli {
                 println!("{}:{}", key.client_id, key.secret);
                 Ok(())
             }
-            Command::Amqp { command: AmqpCommand::Provision { .. } } => {
-                let url = settings.amqp_url.clone().context("give --amqp-url (or KYOYU_AMQP_URL)")?;
+            Command::Amqp {
+                command: AmqpCommand::Provision { .. },
+            } => {
+                let url = settings
+                    .amqp_url
+                    .clone()
+                    .context("give --amqp-url (or KYOYU_AMQP_URL)")?;
                 let store = open_store(&settings).await?;
                 let report = crate::fanout::provision::provision(&store, &url).await?;
                 store.close().await;
@@ -307,10 +314,18 @@ impl Cli {
                 Ok(())
             }
             Command::Dispatch { .. } => {
-                let url = settings.amqp_url.clone().context("give --amqp-url (or KYOYU_AMQP_URL)")?;
+                let url = settings
+                    .amqp_url
+                    .clone()
+                    .context("give --amqp-url (or KYOYU_AMQP_URL)")?;
                 let store = open_store(&settings).await?;
                 let metrics = std::sync::Arc::new(crate::metrics::Metrics::default());
-                let relay = crate::fanout::relay::Relay::new(store.clone(), url, settings.fanout.clone(), metrics);
+                let relay = crate::fanout::relay::Relay::new(
+                    store.clone(),
+                    url,
+                    settings.fanout.clone(),
+                    metrics,
+                );
                 let (stop, stopped) = tokio::sync::watch::channel(false);
                 let task = tokio::spawn(relay.run(stopped));
                 crate::startup::shutdown_signal().await;

@@ -43,7 +43,11 @@ pub struct FanoutSettings {
 
 impl Default for FanoutSettings {
     fn default() -> Self {
-        FanoutSettings { batch_size: 500, lease_seconds: 30, poll_interval_ms: 1000 }
+        FanoutSettings {
+            batch_size: 500,
+            lease_seconds: 30,
+            poll_interval_ms: 1000,
+        }
     }
 }
 

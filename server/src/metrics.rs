@@ -96,9 +96,21 @@ impl Default for Metrics {
             "Database pool connections, by state",
             pool.clone(),
         );
-        registry.register("fanout_published", "Messages the broker confirmed", published.clone());
-        registry.register("fanout_failed_confirms", "Messages the broker refused (nack); retried", failed_confirms.clone());
-        registry.register("outbox_waiting", "Fan-out duties not yet confirmed by the broker", outbox_waiting.clone());
+        registry.register(
+            "fanout_published",
+            "Messages the broker confirmed",
+            published.clone(),
+        );
+        registry.register(
+            "fanout_failed_confirms",
+            "Messages the broker refused (nack); retried",
+            failed_confirms.clone(),
+        );
+        registry.register(
+            "outbox_waiting",
+            "Fan-out duties not yet confirmed by the broker",
+            outbox_waiting.clone(),
+        );
         registry.register(
             "outbox_oldest_age_seconds",
             "Age of the oldest fan-out duty waiting (0 when none)",

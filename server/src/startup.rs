@@ -14,9 +14,9 @@ use anyhow::Context;
 
 use crate::audit::{AuditSink, AuditWriter};
 use crate::auth::JwtKeys;
-use crate::fanout::relay::Relay;
 use crate::config::Settings;
 use crate::error::{ApiError, ErrorCode, error_body};
+use crate::fanout::relay::Relay;
 use crate::metrics::{self, Metrics};
 use crate::sharing::registry::Seeds;
 use crate::storage::Store;
@@ -90,7 +90,12 @@ impl Hub {
         let metrics_data = web::Data::new(Metrics::default());
         let (stop_relay, relay_stopped) = tokio::sync::watch::channel(false);
         let relay = settings_data.amqp_url.clone().map(|url| {
-            let relay = Relay::new(store.clone(), url, settings_data.fanout.clone(), metrics_data.clone().into_inner());
+            let relay = Relay::new(
+                store.clone(),
+                url,
+                settings_data.fanout.clone(),
+                metrics_data.clone().into_inner(),
+            );
             tokio::spawn(relay.run(relay_stopped))
         });
         if relay.is_none() {

@@ -36,7 +36,10 @@ pub fn routing_keys(duty: &Duty, coordination_center: &[String]) -> Vec<String> 
         .collect();
     entitled.sort_unstable();
     entitled.dedup();
-    entitled.into_iter().map(|slug| format!("{prefix}.red.{slug}")).collect()
+    entitled
+        .into_iter()
+        .map(|slug| format!("{prefix}.red.{slug}"))
+        .collect()
 }
 
 /// The bindings of an organisation's queue, from the same policy TAXII reads use: every
@@ -50,8 +53,15 @@ pub fn bindings(principal: &Principal, collections: &[Collection]) -> Vec<String
         keys.extend(SHARED_LEVELS.iter().map(|tlp| format!("*.*.{tlp}")));
         keys.push(format!("*.*.red.{slug}"));
     } else {
-        for collection in collections.iter().filter(|c| sharing::access(principal, c).read) {
-            keys.extend(SHARED_LEVELS.iter().map(|tlp| format!("{}.*.{tlp}", collection.alias)));
+        for collection in collections
+            .iter()
+            .filter(|c| sharing::access(principal, c).read)
+        {
+            keys.extend(
+                SHARED_LEVELS
+                    .iter()
+                    .map(|tlp| format!("{}.*.{tlp}", collection.alias)),
+            );
             keys.push(format!("{}.*.red.{slug}", collection.alias));
         }
     }
@@ -84,7 +94,10 @@ mod tests {
 
     #[test]
     fn red_is_addressed_to_each_entitled_organisation_once() {
-        assert_eq!(routing_keys(&duty("amber", &[]), &["nco".into()]), ["sector-electricity.indicator.amber"]);
+        assert_eq!(
+            routing_keys(&duty("amber", &[]), &["nco".into()]),
+            ["sector-electricity.indicator.amber"]
+        );
         assert_eq!(
             routing_keys(&duty("red", &["bank", "power-a"]), &["nco".into()]),
             [
@@ -112,12 +125,25 @@ mod tests {
             collection("sector-gas", "sector", Some("gas")),
             collection("sector-water", "sector", Some("water")),
         ];
-        let member = Principal { org_pk: 1, org_slug: "gasco".into(), sector: "gas".into(), ceptoar: None, role: Role::Member };
+        let member = Principal {
+            org_pk: 1,
+            org_slug: "gasco".into(),
+            sector: "gas".into(),
+            ceptoar: None,
+            role: Role::Member,
+        };
         let keys = bindings(&member, &collections);
         assert!(keys.contains(&"sector-gas.*.amber".to_owned()));
         assert!(keys.contains(&"sector-gas.*.red.gasco".to_owned()));
-        assert!(!keys.iter().any(|k| k.starts_with("sector-water")), "{keys:?}");
-        let center = Principal { role: Role::Analyst, org_slug: "nco".into(), ..member };
+        assert!(
+            !keys.iter().any(|k| k.starts_with("sector-water")),
+            "{keys:?}"
+        );
+        let center = Principal {
+            role: Role::Analyst,
+            org_slug: "nco".into(),
+            ..member
+        };
         assert_eq!(bindings(&center, &collections).len(), 5);
     }
 }

@@ -23,7 +23,9 @@ pub async fn provision(store: &Store, amqp_url: &str) -> anyhow::Result<Report> 
         .await
         .context("connecting to the broker")?;
     let channel = connection.create_channel().await?;
-    super::relay::declare_exchange(&channel).await.context("declaring the exchange")?;
+    super::relay::declare_exchange(&channel)
+        .await
+        .context("declaring the exchange")?;
     let collections = store.collections().await?;
     let mut report = Report::default();
     for organization in store.organizations().await? {
@@ -36,15 +38,25 @@ pub async fn provision(store: &Store, amqp_url: &str) -> anyhow::Result<Report> 
         };
         let queue = queue_name(&organization.slug);
         let mut arguments = FieldTable::default();
-        arguments.insert(ShortString::from("x-queue-type"), AMQPValue::LongString(LongString::from("quorum".to_owned())));
+        arguments.insert(
+            ShortString::from("x-queue-type"),
+            AMQPValue::LongString(LongString::from("quorum".to_owned())),
+        );
         channel
             .queue_declare(
                 ShortString::from(queue.clone()),
-                QueueDeclareOptions { durable: true, ..QueueDeclareOptions::default() },
+                QueueDeclareOptions {
+                    durable: true,
+                    ..QueueDeclareOptions::default()
+                },
                 arguments,
             )
             .await
-            .with_context(|| format!("declaring {queue} (an existing queue of another type must be deleted first)"))?;
+            .with_context(|| {
+                format!(
+                    "declaring {queue} (an existing queue of another type must be deleted first)"
+                )
+            })?;
         report.queues += 1;
         let desired = bindings(&principal, &collections);
         // Binding is idempotent: bind everything, so a broker that lost bindings heals.
@@ -76,6 +88,8 @@ pub async fn provision(store: &Store, amqp_url: &str) -> anyhow::Result<Report> 
         }
         store.set_amqp_bindings(&queue, &desired).await?;
     }
-    let _ = connection.close(200, ShortString::from("provisioned")).await;
+    let _ = connection
+        .close(200, ShortString::from("provisioned"))
+        .await;
     Ok(report)
 }

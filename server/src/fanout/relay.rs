@@ -46,7 +46,10 @@ pub async fn declare_exchange(channel: &Channel) -> Result<(), lapin::Error> {
         .exchange_declare(
             EXCHANGE.into(),
             ExchangeKind::Topic,
-            ExchangeDeclareOptions { durable: true, ..ExchangeDeclareOptions::default() },
+            ExchangeDeclareOptions {
+                durable: true,
+                ..ExchangeDeclareOptions::default()
+            },
             FieldTable::default(),
         )
         .await
@@ -61,34 +64,66 @@ fn properties(duty: &Duty) -> BasicProperties {
     let mut headers = FieldTable::default();
     let event = if duty.deleted { "deleted" } else { "added" };
     headers.insert(ShortString::from("kyoyu-event"), header(event));
-    headers.insert(ShortString::from("kyoyu-collection"), header(&duty.collection_alias));
-    headers.insert(ShortString::from("kyoyu-collection-id"), header(&duty.collection_id));
+    headers.insert(
+        ShortString::from("kyoyu-collection"),
+        header(&duty.collection_alias),
+    );
+    headers.insert(
+        ShortString::from("kyoyu-collection-id"),
+        header(&duty.collection_id),
+    );
     headers.insert(ShortString::from("kyoyu-stix-id"), header(&duty.stix_id));
     headers.insert(ShortString::from("kyoyu-version"), header(&duty.version));
-    headers.insert(ShortString::from("kyoyu-date-added"), header(&TaxiiTimestamp(duty.date_added).to_string()));
+    headers.insert(
+        ShortString::from("kyoyu-date-added"),
+        header(&TaxiiTimestamp(duty.date_added).to_string()),
+    );
     headers.insert(ShortString::from("kyoyu-tlp"), header(&duty.tlp));
-    headers.insert(ShortString::from("kyoyu-producer-sector"), header(&duty.producer_sector));
+    headers.insert(
+        ShortString::from("kyoyu-producer-sector"),
+        header(&duty.producer_sector),
+    );
     BasicProperties::default()
         .with_content_type(ShortString::from("application/stix+json;version=2.1"))
         .with_delivery_mode(2)
-        .with_message_id(ShortString::from(format!("{}/{}", duty.stix_id, duty.version)))
+        .with_message_id(ShortString::from(format!(
+            "{}/{}",
+            duty.stix_id, duty.version
+        )))
         .with_timestamp(u64::try_from(duty.date_added.div_euclid(1_000_000)).unwrap_or(0))
         .with_app_id(ShortString::from("kyoyu"))
-        .with_type(ShortString::from(if duty.deleted { "stix-deleted" } else { "stix-object" }))
+        .with_type(ShortString::from(if duty.deleted {
+            "stix-deleted"
+        } else {
+            "stix-object"
+        }))
         .with_headers(headers)
 }
 
 impl Relay {
-    pub fn new(store: Store, amqp_url: String, settings: FanoutSettings, metrics: Arc<Metrics>) -> Relay {
-        Relay { store, amqp_url, settings, metrics }
+    pub fn new(
+        store: Store,
+        amqp_url: String,
+        settings: FanoutSettings,
+        metrics: Arc<Metrics>,
+    ) -> Relay {
+        Relay {
+            store,
+            amqp_url,
+            settings,
+            metrics,
+        }
     }
 
     /// Connects, declares the exchange and enables publisher confirms.
     async fn connect(&self) -> Result<(Connection, Channel), lapin::Error> {
-        let connection = Connection::connect(&self.amqp_url, ConnectionProperties::default()).await?;
+        let connection =
+            Connection::connect(&self.amqp_url, ConnectionProperties::default()).await?;
         let channel = connection.create_channel().await?;
         declare_exchange(&channel).await?;
-        channel.confirm_select(ConfirmSelectOptions::default()).await?;
+        channel
+            .confirm_select(ConfirmSelectOptions::default())
+            .await?;
         Ok((connection, channel))
     }
 
@@ -96,11 +131,18 @@ impl Relay {
     #[tracing::instrument(skip_all)]
     pub async fn run_once(&self, channel: &Channel) -> Result<Outcome, RelayError> {
         let lease = i64::try_from(self.settings.lease_seconds).unwrap_or(30) * 1_000_000;
-        let duties = self.store.claim_duties(self.settings.batch_size, lease).await?;
+        let duties = self
+            .store
+            .claim_duties(self.settings.batch_size, lease)
+            .await?;
         if duties.is_empty() {
             return Ok(Outcome::Idle);
         }
-        let center = if duties.iter().any(|d| d.tlp == "red") { self.store.coordination_center().await? } else { Vec::new() };
+        let center = if duties.iter().any(|d| d.tlp == "red") {
+            self.store.coordination_center().await?
+        } else {
+            Vec::new()
+        };
         let mut pending = Vec::with_capacity(duties.len());
         let mut skipped = Vec::new();
         for duty in &duties {
@@ -140,7 +182,11 @@ impl Relay {
             }
         }
         self.store.complete_duties(&done).await?;
-        tracing::debug!(published = done.len(), claimed = duties.len(), "fan-out batch");
+        tracing::debug!(
+            published = done.len(),
+            claimed = duties.len(),
+            "fan-out batch"
+        );
         Ok(Outcome::Worked)
     }
 
@@ -154,13 +200,17 @@ impl Relay {
                     tracing::info!("fan-out connected to the broker");
                     backoff = Duration::from_secs(1);
                     let result = self.serve(&channel, &mut shutdown).await;
-                    let _ = connection.close(200, ShortString::from("hub stopping")).await;
+                    let _ = connection
+                        .close(200, ShortString::from("hub stopping"))
+                        .await;
                     match result {
                         Ok(()) => return,
                         Err(error) => tracing::warn!(%error, "fan-out interrupted; reconnecting"),
                     }
                 }
-                Err(error) => tracing::warn!(%error, retry_in = ?backoff, "fan-out cannot reach the broker"),
+                Err(error) => {
+                    tracing::warn!(%error, retry_in = ?backoff, "fan-out cannot reach the broker")
+                }
             }
             tokio::select! {
                 _ = tokio::time::sleep(backoff) => {}
@@ -170,7 +220,11 @@ impl Relay {
         }
     }
 
-    async fn serve(&self, channel: &Channel, shutdown: &mut watch::Receiver<bool>) -> Result<(), RelayError> {
+    async fn serve(
+        &self,
+        channel: &Channel,
+        shutdown: &mut watch::Receiver<bool>,
+    ) -> Result<(), RelayError> {
         let poll = Duration::from_millis(self.settings.poll_interval_ms);
         loop {
             if *shutdown.borrow() {

@@ -364,7 +364,11 @@ impl Store {
     }
 
     /// Claims up to `limit` fan-out duties for `lease_micros`.
-    pub async fn claim_duties(&self, limit: u32, lease_micros: i64) -> Result<Vec<outbox::Duty>, StoreError> {
+    pub async fn claim_duties(
+        &self,
+        limit: u32,
+        lease_micros: i64,
+    ) -> Result<Vec<outbox::Duty>, StoreError> {
         let mut connection = self.pool.acquire().await?;
         outbox::claim(&mut connection, limit, lease_micros).await
     }

@@ -11,8 +11,8 @@ use serde_json::Value;
 use sqlx::{AnyConnection, AnyPool, Row};
 
 use super::StoreError;
-use super::query::Sql;
 use super::outbox::Doomed;
+use super::query::Sql;
 use super::statuses::StatusDetail;
 use crate::stix::ValidObject;
 use crate::stix::timestamp::{Instant, TaxiiTimestamp};
@@ -210,7 +210,9 @@ pub async fn delete(
         "SELECT o.seq, o.stix_id, o.stix_type, o.version, o.date_added, o.tlp, o.producer_pk \
          FROM objects o WHERE +o.collection_pk = ",
     );
-    sql.bind_int(collection_pk).push(" AND o.stix_id = ").bind_text(stix_id);
+    sql.bind_int(collection_pk)
+        .push(" AND o.stix_id = ")
+        .bind_text(stix_id);
     push_filters(&mut sql, Visibility::All, filters);
     let mut doomed = Vec::new();
     for row in sql.query().fetch_all(&mut *connection).await? {
@@ -236,7 +238,10 @@ pub async fn delete(
         row.red_to = slugs.into_iter().map(|(slug,)| slug).collect();
     }
     for row in &doomed {
-        sqlx::query("DELETE FROM objects WHERE seq = $1").bind(row.seq).execute(&mut *connection).await?;
+        sqlx::query("DELETE FROM objects WHERE seq = $1")
+            .bind(row.seq)
+            .execute(&mut *connection)
+            .await?;
     }
     if !doomed.is_empty() {
         // If the newest version went, the newest that remains becomes the latest.
