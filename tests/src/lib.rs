@@ -15,9 +15,13 @@ pub const TAXII: &str = "application/taxii+json;version=2.1";
 
 /// Path of the hub binary under test.
 pub fn kyoyu_bin() -> PathBuf {
-    std::env::var_os("KYOYU_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/debug/kyoyu"))
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    match std::env::var_os("KYOYU_BIN").map(PathBuf::from) {
+        // Relative paths are the workspace's (benches run from tests/).
+        Some(path) if path.is_relative() => workspace.join(path),
+        Some(path) => path,
+        None => workspace.join("target/debug/kyoyu"),
+    }
 }
 
 /// A scratch directory removed when dropped.
