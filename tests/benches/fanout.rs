@@ -25,7 +25,13 @@ use lapin::types::{AMQPValue, FieldTable};
 use lapin::{Connection, ConnectionProperties};
 
 fn now_micros() -> i64 {
-    i64::try_from(SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_micros()).unwrap_or(0)).unwrap_or(0)
+    i64::try_from(
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_micros())
+            .unwrap_or(0),
+    )
+    .unwrap_or(0)
 }
 
 /// Parses a TAXII timestamp `YYYY-MM-DDTHH:MM:SS.ffffffZ` into microseconds.
@@ -41,15 +47,44 @@ fn percentile(sorted: &[i64], p: f64) -> f64 {
 }
 
 fn main() -> ExitCode {
-    let count: usize = std::env::var("BENCH_OBJECTS").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000);
+    let count: usize = std::env::var("BENCH_OBJECTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000);
     let Some(broker) = Broker::new() else {
         eprintln!("fanout: set TEST_AMQP_URL to a RabbitMQ broker");
         return ExitCode::FAILURE;
     };
     let scratch = Scratch::new();
     let url = scratch.database_url();
-    kyoyu(&url, &["org", "add", "--slug", "nco", "--name", "NCO", "--sector", "government", "--role", "analyst"]);
-    kyoyu(&url, &["org", "add", "--slug", "power", "--name", "Power", "--sector", "electricity"]);
+    kyoyu(
+        &url,
+        &[
+            "org",
+            "add",
+            "--slug",
+            "nco",
+            "--name",
+            "NCO",
+            "--sector",
+            "government",
+            "--role",
+            "analyst",
+        ],
+    );
+    kyoyu(
+        &url,
+        &[
+            "org",
+            "add",
+            "--slug",
+            "power",
+            "--name",
+            "Power",
+            "--sector",
+            "electricity",
+        ],
+    );
     let token = kyoyu(&url, &["token", "issue", "--org", "power"]);
     kyoyu(&url, &["amqp", "provision", "--amqp-url", &broker.url()]);
     let hub = Hub::start_with(&scratch, &["--amqp-url", &broker.url()]);
@@ -57,13 +92,26 @@ fn main() -> ExitCode {
     let (tx, rx) = mpsc::channel::<(String, i64, i64)>();
     let amqp = broker.url();
     let consumer = std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
         runtime.block_on(async move {
-            let connection = Connection::connect(&amqp, ConnectionProperties::default()).await.expect("connect");
+            let connection = Connection::connect(&amqp, ConnectionProperties::default())
+                .await
+                .expect("connect");
             let channel = connection.create_channel().await.expect("channel");
-            channel.basic_qos(1000, BasicQosOptions::default()).await.expect("qos");
+            channel
+                .basic_qos(1000, BasicQosOptions::default())
+                .await
+                .expect("qos");
             let mut deliveries = channel
-                .basic_consume("kyoyu.org.nco".into(), "bench".into(), BasicConsumeOptions::default(), FieldTable::default())
+                .basic_consume(
+                    "kyoyu.org.nco".into(),
+                    "bench".into(),
+                    BasicConsumeOptions::default(),
+                    FieldTable::default(),
+                )
                 .await
                 .expect("consume");
             let mut seen = 0;
@@ -75,11 +123,18 @@ fn main() -> ExitCode {
                     .as_ref()
                     .and_then(|h| h.inner().get("kyoyu-date-added").cloned())
                     .and_then(|v| match v {
-                        AMQPValue::LongString(s) => micros_of(&String::from_utf8_lossy(s.as_bytes())),
+                        AMQPValue::LongString(s) => {
+                            micros_of(&String::from_utf8_lossy(s.as_bytes()))
+                        }
                         _ => None,
                     })
                     .unwrap_or(received);
-                let id = delivery.properties.message_id().as_ref().map(|m| m.as_str().to_owned()).unwrap_or_default();
+                let id = delivery
+                    .properties
+                    .message_id()
+                    .as_ref()
+                    .map(|m| m.as_str().to_owned())
+                    .unwrap_or_default();
                 delivery.ack(BasicAckOptions::default()).await.expect("ack");
                 seen += 1;
                 if tx.send((id, added, received)).is_err() || seen >= count {
@@ -92,7 +147,13 @@ fn main() -> ExitCode {
     let envelopes: Vec<String> = (0..count.div_ceil(1000))
         .map(|e| {
             let objects: Vec<String> = (0..1000.min(count - e * 1000))
-                .map(|i| indicator(&stix_id("indicator"), "2024-01-01T00:00:00.000Z", &format!("10.{}.{}.{}", e, i / 256, i % 256)))
+                .map(|i| {
+                    indicator(
+                        &stix_id("indicator"),
+                        "2024-01-01T00:00:00.000Z",
+                        &format!("10.{}.{}.{}", e, i / 256, i % 256),
+                    )
+                })
                 .collect();
             envelope(&objects)
         })
@@ -107,6 +168,16 @@ fn main() -> ExitCode {
         }
     }
     let ingest_seconds = started.elapsed().as_secs_f64();
+    // When the relay had every message confirmed by the broker.
+    let confirmed_at = loop {
+        let metrics = hub
+            .send("GET", &format!("{}/metrics", hub.base), &[], None)
+            .body;
+        if metrics.lines().any(|line| line == "kyoyu_outbox_waiting 0") {
+            break now_micros();
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
     let mut latencies = Vec::with_capacity(count);
     let mut ids = HashSet::new();
     let mut last_received = first_accept;
@@ -118,7 +189,10 @@ fn main() -> ExitCode {
                 last_received = last_received.max(received);
             }
             Err(_) => {
-                eprintln!("fanout: only {} of {count} messages arrived within 60 s of the last one", ids.len());
+                eprintln!(
+                    "fanout: only {} of {count} messages arrived within 60 s of the last one",
+                    ids.len()
+                );
                 return ExitCode::FAILURE;
             }
         }
@@ -127,9 +201,22 @@ fn main() -> ExitCode {
     latencies.sort_unstable();
     let span = (last_received - first_accept) as f64 / 1e6;
     println!("== kyoyu fan-out benchmark ==");
-    println!("messages        {count} indicators, envelopes of 1,000, one organisation queue consumed");
-    println!("ingest          {:.0} objects/s over HTTP ({ingest_seconds:.3} s)", count as f64 / ingest_seconds);
-    println!("delivered       {:.0} messages/s (first accept to last delivery, {span:.3} s)", count as f64 / span);
+    println!(
+        "messages        {count} indicators, envelopes of 1,000, one organisation queue consumed"
+    );
+    println!(
+        "ingest          {:.0} objects/s over HTTP ({ingest_seconds:.3} s)",
+        count as f64 / ingest_seconds
+    );
+    let relay_span = (confirmed_at - first_accept) as f64 / 1e6;
+    println!(
+        "confirmed       {:.0} messages/s (first accept to the broker confirming the last, {relay_span:.3} s)",
+        count as f64 / relay_span
+    );
+    println!(
+        "delivered       {:.0} messages/s (first accept to last delivery, {span:.3} s)",
+        count as f64 / span
+    );
     println!(
         "latency (ms)    p50 {:.1}  p90 {:.1}  p99 {:.1}  max {:.1}   (date_added to consumer delivery)",
         percentile(&latencies, 0.50),
