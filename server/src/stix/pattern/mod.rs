@@ -119,4 +119,6 @@ fn collect_comparisons(expression: &ComparisonExpression, found: &mut Vec<(Strin
 }
 
 #[cfg(test)]
+mod proptests;
+#[cfg(test)]
 mod tests;
