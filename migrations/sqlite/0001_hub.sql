@@ -58,6 +58,16 @@ CREATE TABLE objects (
 CREATE UNIQUE INDEX objects_by_version ON objects (stix_id, version_key, collection_pk);
 CREATE INDEX objects_by_date_added ON objects (collection_pk, date_added, seq);
 
+-- Normalised observables of each stored version (IPs, domains, URLs, hashes, ...), so
+-- the hub can answer "who else reported this".
+CREATE TABLE observables (
+    seq   INTEGER NOT NULL REFERENCES objects (seq) ON DELETE CASCADE,
+    kind  TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (kind, value, seq)
+);
+CREATE INDEX observables_by_seq ON observables (seq);
+
 -- Organisations a TLP:RED object version is shared with (besides its producer and the
 -- coordination center).
 CREATE TABLE object_recipients (

@@ -81,6 +81,10 @@ pub struct TaxiiSettings {
     pub max_page_size: u32,
     /// Largest request body accepted, in bytes (the API root's `max_content_length`).
     pub max_content_length: usize,
+    /// Refuse custom content (object types, properties and extensions STIX does not
+    /// define, unless an extension definition declares them). Off: accepted, with a
+    /// warning where the spec asks for the `x-`/`x_` prefix.
+    pub reject_custom_content: bool,
 }
 
 #[derive(Clone, Serialize, Deserialize)]
@@ -186,6 +190,7 @@ impl Default for TaxiiSettings {
             default_page_size: 1000,
             max_page_size: 10_000,
             max_content_length: 10 * 1024 * 1024,
+            reject_custom_content: false,
         }
     }
 }

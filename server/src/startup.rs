@@ -273,6 +273,9 @@ pub fn routes(config: &mut web::ServiceConfig, api_root: &str) {
         .service(resource("/taxii2/").route(web::get().to(discovery::get_discovery)))
         .service(resource("/admin/audit/").route(web::get().to(crate::admin::get_audit_log)))
         .service(
+            resource("/correlations/").route(web::get().to(crate::correlation::get_correlations)),
+        )
+        .service(
             web::scope(&format!("/taxii2/{api_root}"))
                 .service(resource("/").route(web::get().to(discovery::get_api_root)))
                 .service(resource("/status/{status}/").route(web::get().to(status::get_status)))

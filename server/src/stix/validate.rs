@@ -54,6 +54,8 @@ pub struct ValidObject<'a> {
     pub attributable: bool,
     /// Whether the object has `modified`, i.e. its creator may publish new versions.
     pub versioned: bool,
+    /// Normalised observables (from a STIX pattern or an SCO), indexed for correlation.
+    pub observables: Vec<super::observable::Observable>,
     /// The text to store when the hub had to rewrite the object (anonymous submission);
     /// otherwise the producer's text is stored as received.
     pub rewritten: Option<String>,
@@ -329,6 +331,7 @@ fn check<'a>(
         attributable: category != Category::CyberObservable,
         versioned: has_modified,
         rewritten: None,
+        observables: super::observable::extract(object),
     })
 }
 

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod collections;
 pub mod credentials;
 pub mod objects;
+pub mod observables;
 pub mod organizations;
 pub mod outbox;
 pub mod query;
@@ -301,6 +302,7 @@ impl Store {
             &plan.rows,
         )
         .await?;
+        observables::insert(&mut tx, submission.collection_pk, &plan.rows).await?;
         for row in plan
             .rows
             .iter()
@@ -381,6 +383,26 @@ impl Store {
     pub async fn coordination_center(&self) -> Result<Vec<String>, StoreError> {
         let mut connection = self.pool.acquire().await?;
         outbox::coordination_center(&mut connection).await
+    }
+
+    /// Versions reporting an observable, in the collections and as `visibility` allows.
+    pub async fn observable_reports(
+        &self,
+        kind: &str,
+        value: &str,
+        collection_pks: &[i64],
+        visibility: objects::Visibility,
+    ) -> Result<Vec<observables::Report>, StoreError> {
+        let mut connection = self.pool.acquire().await?;
+        observables::reports(
+            &mut connection,
+            kind,
+            value,
+            collection_pks,
+            visibility,
+            1000,
+        )
+        .await
     }
 
     /// Fan-out duties waiting and the enqueue time of the oldest (microseconds).

@@ -468,8 +468,11 @@ pub async fn add_objects(
 
     let mut accepted = Vec::with_capacity(posted.len());
     let mut rejected = Vec::new();
+    let options = stix::validate::Options {
+        strict: settings.taxii.reject_custom_content,
+    };
     for (index, raw) in posted.into_iter().enumerate() {
-        match stix::validate_object(raw, index) {
+        match stix::validate::validate_object_with(raw, index, &options) {
             Ok(object) => accepted.push(object),
             Err(rejection) => rejected.push(StatusDetail {
                 id: rejection.id,
