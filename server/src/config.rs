@@ -144,6 +144,10 @@ impl fmt::Debug for AuthSettings {
 #[serde(default, deny_unknown_fields)]
 pub struct DatabaseSettings {
     pub max_connections: u32,
+    /// SQLite page cache per connection, in MiB. Memory stays bounded by
+    /// `max_connections` times this, whatever the size of the database; a larger cache
+    /// keeps ingest fast as the indexes grow.
+    pub sqlite_cache_mib: u32,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -208,7 +212,7 @@ impl Default for AuthSettings {
 
 impl Default for DatabaseSettings {
     fn default() -> Self {
-        DatabaseSettings { max_connections: 8 }
+        DatabaseSettings { max_connections: 8, sqlite_cache_mib: 16 }
     }
 }
 

@@ -38,7 +38,7 @@ pub struct Hub {
 
 /// Opens the database, applies migrations and loads the seed registry.
 pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
-    let store = Store::open(&settings.database_url, settings.database.max_connections)
+    let store = Store::open(&settings.database_url, &settings.database)
         .await
         .with_context(|| format!("opening the database at {}", settings.database_url))?;
     let seeds = Seeds::embedded().context("parsing the embedded seed registry")?;

@@ -85,7 +85,9 @@ impl Store {
     /// Connects (creating a SQLite file and its directory when missing) and applies
     /// migrations.
     #[tracing::instrument(skip_all)]
-    pub async fn open(database_url: &str, max_connections: u32) -> Result<Store, StoreError> {
+    pub async fn open(database_url: &str, settings: &crate::config::DatabaseSettings) -> Result<Store, StoreError> {
+        let max_connections = settings.max_connections;
+        let cache_pragma = format!("PRAGMA cache_size = -{};", u64::from(settings.sqlite_cache_mib.max(1)) * 1024);
         sqlx::any::install_default_drivers();
         let (engine, url) = if let Some(path) = database_url.strip_prefix("sqlite://") {
             let (file, query) = path.split_once('?').unwrap_or((path, ""));
@@ -117,20 +119,21 @@ impl Store {
             .max_connections(max_connections.max(2))
             .acquire_timeout(Duration::from_secs(10))
             .after_connect(move |connection, _| {
+                let cache_pragma = cache_pragma.clone();
                 Box::pin(async move {
                     if engine == Engine::Sqlite {
                         // WAL lets readers page while the writer commits; NORMAL is durable
                         // across application crashes, fsyncing at checkpoints (every 32 MiB
-                        // of WAL). An 8 MiB page cache per connection keeps memory bounded
+                        // of WAL). A bounded page cache per connection keeps memory bounded
                         // by the pool size, whatever the size of the database.
                         connection
                             .execute(
                                 "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
                                  PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; \
-                                 PRAGMA cache_size = -8192; PRAGMA temp_store = MEMORY; \
-                                 PRAGMA wal_autocheckpoint = 8192;",
+                                 PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 8192;",
                             )
                             .await?;
+                        connection.execute(cache_pragma.as_str()).await?;
                     }
                     Ok(())
                 })
