@@ -144,14 +144,20 @@ fn main() -> ExitCode {
         });
     });
 
-    let envelopes: Vec<String> = (0..count.div_ceil(1000))
+    // BENCH_RATE=<objects/s> paces the ingest in envelopes of 100 (steady-state latency);
+    // unset, everything is posted at once in envelopes of 1,000 (a burst).
+    let rate: Option<f64> = std::env::var("BENCH_RATE")
+        .ok()
+        .and_then(|v| v.parse().ok());
+    let per_envelope = if rate.is_some() { 100 } else { 1000 };
+    let envelopes: Vec<String> = (0..count.div_ceil(per_envelope))
         .map(|e| {
-            let objects: Vec<String> = (0..1000.min(count - e * 1000))
+            let objects: Vec<String> = (0..per_envelope.min(count - e * per_envelope))
                 .map(|i| {
                     indicator(
                         &stix_id("indicator"),
                         "2024-01-01T00:00:00.000Z",
-                        &format!("10.{}.{}.{}", e, i / 256, i % 256),
+                        &format!("10.{}.{}.{}", e % 256, e / 256 * 4 + i / 256, i % 256),
                     )
                 })
                 .collect();
@@ -160,7 +166,13 @@ fn main() -> ExitCode {
         .collect();
     let started = Instant::now();
     let first_accept = now_micros();
-    for body in &envelopes {
+    for (sent, body) in envelopes.iter().enumerate() {
+        if let Some(rate) = rate {
+            let due = Duration::from_secs_f64((sent * per_envelope) as f64 / rate);
+            if let Some(wait) = due.checked_sub(started.elapsed()) {
+                std::thread::sleep(wait);
+            }
+        }
         let reply = hub.post("collections/cross-sector/objects/", &token, body);
         if reply.status != 202 {
             eprintln!("fanout: POST failed: {}", reply.body);
@@ -201,8 +213,14 @@ fn main() -> ExitCode {
     latencies.sort_unstable();
     let span = (last_received - first_accept) as f64 / 1e6;
     println!("== kyoyu fan-out benchmark ==");
+    match rate {
+        Some(rate) => {
+            println!("messages        {count} indicators paced at {rate:.0}/s in envelopes of 100")
+        }
+        None => println!("messages        {count} indicators in one burst of envelopes of 1,000"),
+    }
     println!(
-        "messages        {count} indicators, envelopes of 1,000, one organisation queue consumed"
+        "queues          each message goes to 2 quorum queues (producer, coordination center); one is consumed"
     );
     println!(
         "ingest          {:.0} objects/s over HTTP ({ingest_seconds:.3} s)",

@@ -24,6 +24,8 @@ pub enum RelayError {
     Broker(#[from] lapin::Error),
     #[error("outbox: {0}")]
     Store(#[from] StoreError),
+    #[error("confirm task: {0}")]
+    Task(String),
 }
 
 /// What one pass over the outbox did.
@@ -127,28 +129,25 @@ impl Relay {
         Ok((connection, channel))
     }
 
-    /// Publishes one batch of duties; removes those the broker confirmed.
+    /// Claims one batch of duties and publishes its messages; the broker's confirms are
+    /// awaited by `Published::confirmed`, so the next batch can be published meanwhile.
     #[tracing::instrument(skip_all)]
-    pub async fn run_once(&self, channel: &Channel) -> Result<Outcome, RelayError> {
+    async fn publish_batch(&self, channel: &Channel) -> Result<Option<Published>, RelayError> {
         let lease = i64::try_from(self.settings.lease_seconds).unwrap_or(30) * 1_000_000;
-        let duties = self
-            .store
-            .claim_duties(self.settings.batch_size, lease)
-            .await?;
+        let duties = self.store.claim_duties(self.settings.batch_size, lease).await?;
         if duties.is_empty() {
-            return Ok(Outcome::Idle);
+            return Ok(None);
         }
         let center = if duties.iter().any(|d| d.tlp == "red") {
             self.store.coordination_center().await?
         } else {
             Vec::new()
         };
-        let mut pending = Vec::with_capacity(duties.len());
-        let mut skipped = Vec::new();
+        let mut published = Published { pending: Vec::with_capacity(duties.len()), skipped: Vec::new() };
         for duty in &duties {
             // An added version deleted before it was published: its tombstone follows.
             let Some(body) = duty.body.as_deref().or(duty.deleted.then_some("")) else {
-                skipped.push(duty.seq);
+                published.skipped.push(duty.seq);
                 continue;
             };
             let mut confirms = Vec::new();
@@ -164,30 +163,31 @@ impl Relay {
                     .await?;
                 confirms.push(confirm);
             }
-            pending.push((duty.seq, confirms));
+            published.pending.push((duty.seq, confirms));
         }
-        let mut done = skipped;
-        for (seq, confirms) in pending {
-            let mut confirmed = true;
-            for confirm in confirms {
-                if confirm.await?.is_ack() {
-                    self.metrics.record_published(1);
-                } else {
-                    confirmed = false;
-                    self.metrics.record_failed_confirm();
-                }
-            }
-            if confirmed {
-                done.push(seq);
+        Ok(Some(published))
+    }
+
+    /// Removes the duties of a published batch whose messages were all confirmed.
+    async fn complete(&self, confirmed: Confirmed) -> Result<(), RelayError> {
+        self.metrics.record_published(confirmed.acked);
+        for _ in 0..confirmed.nacked {
+            self.metrics.record_failed_confirm();
+        }
+        self.store.complete_duties(&confirmed.done).await?;
+        tracing::debug!(completed = confirmed.done.len(), "fan-out batch confirmed");
+        Ok(())
+    }
+
+    /// Publishes one batch and waits for its confirms (tests call this directly).
+    pub async fn run_once(&self, channel: &Channel) -> Result<Outcome, RelayError> {
+        match self.publish_batch(channel).await? {
+            None => Ok(Outcome::Idle),
+            Some(published) => {
+                self.complete(published.confirmed().await?).await?;
+                Ok(Outcome::Worked)
             }
         }
-        self.store.complete_duties(&done).await?;
-        tracing::debug!(
-            published = done.len(),
-            claimed = duties.len(),
-            "fan-out batch"
-        );
-        Ok(Outcome::Worked)
     }
 
     /// Relays until `shutdown` turns true: reconnects with backoff (1 s doubling to 30 s)
@@ -220,23 +220,65 @@ impl Relay {
         }
     }
 
-    async fn serve(
-        &self,
-        channel: &Channel,
-        shutdown: &mut watch::Receiver<bool>,
-    ) -> Result<(), RelayError> {
+    /// Publishes batch after batch, waiting for a batch's confirms while the next one is
+    /// published (one batch in flight), until idle or told to stop.
+    async fn serve(&self, channel: &Channel, shutdown: &mut watch::Receiver<bool>) -> Result<(), RelayError> {
         let poll = Duration::from_millis(self.settings.poll_interval_ms);
+        let mut in_flight: Option<tokio::task::JoinHandle<Result<Confirmed, RelayError>>> = None;
         loop {
-            if *shutdown.borrow() {
-                return Ok(());
+            let stopping = *shutdown.borrow();
+            let next = if stopping { None } else { self.publish_batch(channel).await? };
+            if let Some(previous) = in_flight.take() {
+                let confirmed = previous.await.map_err(|e| RelayError::Task(e.to_string()))??;
+                self.complete(confirmed).await?;
             }
-            if self.run_once(channel).await? == Outcome::Idle {
-                tokio::select! {
-                    _ = self.store.outbox_ready() => {}
-                    _ = tokio::time::sleep(poll) => {}
-                    _ = shutdown.changed() => {}
+            match next {
+                Some(published) => in_flight = Some(tokio::spawn(published.confirmed())),
+                None if stopping => return Ok(()),
+                None => {
+                    tokio::select! {
+                        _ = self.store.outbox_ready() => {}
+                        _ = tokio::time::sleep(poll) => {}
+                        _ = shutdown.changed() => {}
+                    }
                 }
             }
         }
+    }
+}
+
+/// A published batch whose confirms are outstanding.
+struct Published {
+    pending: Vec<(i64, Vec<lapin::PublisherConfirm>)>,
+    /// Duties with nothing to publish (their object was deleted since).
+    skipped: Vec<i64>,
+}
+
+/// What the broker confirmed of a batch.
+struct Confirmed {
+    done: Vec<i64>,
+    acked: u64,
+    nacked: u64,
+}
+
+impl Published {
+    /// Waits for every confirm; a duty is done when all of its messages were acked.
+    async fn confirmed(self) -> Result<Confirmed, RelayError> {
+        let mut confirmed = Confirmed { done: self.skipped, acked: 0, nacked: 0 };
+        for (seq, confirms) in self.pending {
+            let mut all = true;
+            for confirm in confirms {
+                if confirm.await?.is_ack() {
+                    confirmed.acked += 1;
+                } else {
+                    confirmed.nacked += 1;
+                    all = false;
+                }
+            }
+            if all {
+                confirmed.done.push(seq);
+            }
+        }
+        Ok(confirmed)
     }
 }
