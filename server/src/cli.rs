@@ -281,14 +281,7 @@ impl Cli {
                 command: ApikeyCommand::Create { org, role },
             } => {
                 let store = open_store(&settings).await?;
-                let organization = store.organization(&org).await?.with_context(|| {
-                    format!("no organisation '{org}' (add it with `kyoyu org add`)")
-                })?;
-                anyhow::ensure!(
-                    organization.role.may_issue(role_of(&role)),
-                    "organisation '{org}' is a {}; it cannot hold a key with role '{role}'",
-                    organization.role.as_str()
-                );
+                let organization = organization_for(&store, &org, role_of(&role)).await?;
                 let key = crate::auth::api_key::generate(&organization.slug);
                 store
                     .add_api_key(&key.client_id, organization.pk, &role, &key.secret_sha256)
@@ -340,13 +333,7 @@ impl Cli {
                 let (fingerprint, subject) =
                     crate::auth::client_cert::read_pem(&cert).map_err(anyhow::Error::msg)?;
                 let store = open_store(&settings).await?;
-                let organization = store.organization(&org).await?.with_context(|| {
-                    format!("no organisation '{org}' (add it with `kyoyu org add`)")
-                })?;
-                anyhow::ensure!(
-                    organization.role.may_issue(role_of(&role)),
-                    "organisation '{org}' cannot hold a certificate with role '{role}'"
-                );
+                let organization = organization_for(&store, &org, role_of(&role)).await?;
                 let added = store
                     .add_certificate(&fingerprint, organization.pk, &role, &subject)
                     .await?;
@@ -403,6 +390,25 @@ impl Cli {
             }
         }
     }
+}
+
+/// The organisation `slug`, which must be allowed credentials of `role`.
+async fn organization_for(
+    store: &crate::storage::Store,
+    slug: &str,
+    role: Role,
+) -> anyhow::Result<crate::storage::organizations::Organization> {
+    let organization = store
+        .organization(slug)
+        .await?
+        .with_context(|| format!("no organisation '{slug}' (add it with `kyoyu org add`)"))?;
+    anyhow::ensure!(
+        organization.role.may_issue(role),
+        "organisation '{slug}' is a {}; it cannot hold a credential with role '{}'",
+        organization.role.as_str(),
+        role.as_str()
+    );
+    Ok(organization)
 }
 
 async fn serve(settings: Settings, with_demo: bool) -> anyhow::Result<()> {

@@ -212,7 +212,10 @@ impl Default for AuthSettings {
 
 impl Default for DatabaseSettings {
     fn default() -> Self {
-        DatabaseSettings { max_connections: 8, sqlite_cache_mib: 16 }
+        DatabaseSettings {
+            max_connections: 8,
+            sqlite_cache_mib: 16,
+        }
     }
 }
 

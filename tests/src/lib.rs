@@ -112,9 +112,23 @@ impl Hub {
 
     /// Starts a hub with extra `serve` arguments; waits until it listens.
     pub fn start_with(scratch: &Scratch, extra: &[&str]) -> Hub {
+        Hub::start_prefixed(scratch, &[], extra)
+    }
+
+    /// Starts `prefix... kyoyu serve ... extra...` (e.g. `taskset -c 0`), waits until it
+    /// listens, and reads the URL it prints.
+    pub fn start_prefixed(scratch: &Scratch, prefix: &[&str], extra: &[&str]) -> Hub {
         let database_url = scratch.database_url();
         let log = std::fs::File::create(scratch.0.join("hub.log")).expect("log file");
-        let mut child = Command::new(kyoyu_bin())
+        let mut command = match prefix.split_first() {
+            Some((program, prefix_args)) => {
+                let mut command = Command::new(program);
+                command.args(prefix_args).arg(kyoyu_bin());
+                command
+            }
+            None => Command::new(kyoyu_bin()),
+        };
+        let mut child = command
             .args([
                 "serve",
                 "--listen",
@@ -127,7 +141,7 @@ impl Hub {
             .stdout(Stdio::piped())
             .stderr(log)
             .spawn()
-            .unwrap_or_else(|e| panic!("start {}: {e}", kyoyu_bin().display()));
+            .unwrap_or_else(|e| panic!("start {prefix:?} {}: {e}", kyoyu_bin().display()));
         let stdout = child.stdout.take().expect("stdout");
         let (lines_tx, lines_rx) = mpsc::channel();
         std::thread::spawn(move || {
@@ -343,76 +357,6 @@ pub fn python() -> Option<PathBuf> {
         None => {
             eprintln!("skipping: KYOYU_PYTHON is not set (run ./scripts/test.sh)");
             None
-        }
-    }
-}
-
-/// Starting the hub under a command prefix (e.g. `taskset -c 0`), for load tests.
-impl Hub {
-    /// Like [`Hub::start_with`], but runs `prefix... <kyoyu> serve ...`; the prefix must
-    /// exec the hub in place (as `taskset` and `nice` do) so [`Hub::pid`] stays the hub's.
-    pub fn start_prefixed(scratch: &Scratch, prefix: &[&str], extra: &[&str]) -> Hub {
-        let Some((program, prefix_args)) = prefix.split_first() else {
-            return Hub::start_with(scratch, extra);
-        };
-        let database_url = scratch.database_url();
-        let log = std::fs::File::create(scratch.0.join("hub.log")).expect("log file");
-        let mut child = Command::new(program)
-            .args(prefix_args)
-            .arg(kyoyu_bin())
-            .args([
-                "serve",
-                "--listen",
-                "127.0.0.1:0",
-                "--database-url",
-                &database_url,
-            ])
-            .args(extra)
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::piped())
-            .stderr(log)
-            .spawn()
-            .unwrap_or_else(|e| panic!("start {program} {}: {e}", kyoyu_bin().display()));
-        let stdout = child.stdout.take().expect("stdout");
-        let (lines_tx, lines_rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if lines_tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let deadline = Instant::now() + Duration::from_secs(30);
-        let mut lines = Vec::new();
-        let url = loop {
-            let remaining = deadline.saturating_duration_since(Instant::now());
-            match lines_rx.recv_timeout(remaining) {
-                Ok(line) => {
-                    if let Some(url) = line.strip_prefix("kyoyu listening on ") {
-                        break url.to_owned();
-                    }
-                    lines.push(line);
-                }
-                Err(_) => {
-                    let log =
-                        std::fs::read_to_string(scratch.0.join("hub.log")).unwrap_or_default();
-                    let _ = child.kill();
-                    panic!("the hub did not start within 30 s; its log:\n{log}");
-                }
-            }
-        };
-        std::thread::spawn(move || while lines_rx.recv().is_ok() {});
-        let base = url.split("/taxii2/").next().expect("url").to_owned();
-        let agent = ureq::AgentBuilder::new()
-            .timeout(Duration::from_secs(60))
-            .build();
-        Hub {
-            child,
-            base,
-            root: url,
-            database_url,
-            stdout: lines,
-            agent,
         }
     }
 }

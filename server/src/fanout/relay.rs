@@ -134,7 +134,10 @@ impl Relay {
     #[tracing::instrument(skip_all)]
     async fn publish_batch(&self, channel: &Channel) -> Result<Option<Published>, RelayError> {
         let lease = i64::try_from(self.settings.lease_seconds).unwrap_or(30) * 1_000_000;
-        let duties = self.store.claim_duties(self.settings.batch_size, lease).await?;
+        let duties = self
+            .store
+            .claim_duties(self.settings.batch_size, lease)
+            .await?;
         if duties.is_empty() {
             return Ok(None);
         }
@@ -143,7 +146,10 @@ impl Relay {
         } else {
             Vec::new()
         };
-        let mut published = Published { pending: Vec::with_capacity(duties.len()), skipped: Vec::new() };
+        let mut published = Published {
+            pending: Vec::with_capacity(duties.len()),
+            skipped: Vec::new(),
+        };
         for duty in &duties {
             // An added version deleted before it was published: its tombstone follows.
             let Some(body) = duty.body.as_deref().or(duty.deleted.then_some("")) else {
@@ -222,14 +228,24 @@ impl Relay {
 
     /// Publishes batch after batch, waiting for a batch's confirms while the next one is
     /// published (one batch in flight), until idle or told to stop.
-    async fn serve(&self, channel: &Channel, shutdown: &mut watch::Receiver<bool>) -> Result<(), RelayError> {
+    async fn serve(
+        &self,
+        channel: &Channel,
+        shutdown: &mut watch::Receiver<bool>,
+    ) -> Result<(), RelayError> {
         let poll = Duration::from_millis(self.settings.poll_interval_ms);
         let mut in_flight: Option<tokio::task::JoinHandle<Result<Confirmed, RelayError>>> = None;
         loop {
             let stopping = *shutdown.borrow();
-            let next = if stopping { None } else { self.publish_batch(channel).await? };
+            let next = if stopping {
+                None
+            } else {
+                self.publish_batch(channel).await?
+            };
             if let Some(previous) = in_flight.take() {
-                let confirmed = previous.await.map_err(|e| RelayError::Task(e.to_string()))??;
+                let confirmed = previous
+                    .await
+                    .map_err(|e| RelayError::Task(e.to_string()))??;
                 self.complete(confirmed).await?;
             }
             match next {
@@ -264,7 +280,11 @@ struct Confirmed {
 impl Published {
     /// Waits for every confirm; a duty is done when all of its messages were acked.
     async fn confirmed(self) -> Result<Confirmed, RelayError> {
-        let mut confirmed = Confirmed { done: self.skipped, acked: 0, nacked: 0 };
+        let mut confirmed = Confirmed {
+            done: self.skipped,
+            acked: 0,
+            nacked: 0,
+        };
         for (seq, confirms) in self.pending {
             let mut all = true;
             for confirm in confirms {

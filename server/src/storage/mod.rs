@@ -85,9 +85,15 @@ impl Store {
     /// Connects (creating a SQLite file and its directory when missing) and applies
     /// migrations.
     #[tracing::instrument(skip_all)]
-    pub async fn open(database_url: &str, settings: &crate::config::DatabaseSettings) -> Result<Store, StoreError> {
+    pub async fn open(
+        database_url: &str,
+        settings: &crate::config::DatabaseSettings,
+    ) -> Result<Store, StoreError> {
         let max_connections = settings.max_connections;
-        let cache_pragma = format!("PRAGMA cache_size = -{};", u64::from(settings.sqlite_cache_mib.max(1)) * 1024);
+        let cache_pragma = format!(
+            "PRAGMA cache_size = -{};",
+            u64::from(settings.sqlite_cache_mib.max(1)) * 1024
+        );
         sqlx::any::install_default_drivers();
         let (engine, url) = if let Some(path) = database_url.strip_prefix("sqlite://") {
             let (file, query) = path.split_once('?').unwrap_or((path, ""));

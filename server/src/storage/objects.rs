@@ -84,8 +84,9 @@ pub async fn max_date_added(pool: &AnyPool) -> Result<i64, StoreError> {
     Ok(value)
 }
 
-/// Appends ` AND ...` clauses for `visibility` and `filters` on rows aliased `o`.
-fn push_filters(sql: &mut Sql, visibility: Visibility, filters: &Filters) {
+/// Appends the TLP:RED rule of `visibility` for rows aliased `o`: RED versions only
+/// for their producer and their named recipients.
+pub fn push_visibility(sql: &mut Sql, visibility: Visibility) {
     if let Visibility::Organization(pk) = visibility {
         sql.push(" AND (o.tlp <> 'red' OR o.producer_pk = ")
             .bind_int(pk)
@@ -93,6 +94,11 @@ fn push_filters(sql: &mut Sql, visibility: Visibility, filters: &Filters) {
             .bind_int(pk)
             .push("))");
     }
+}
+
+/// Appends ` AND ...` clauses for `visibility` and `filters` on rows aliased `o`.
+fn push_filters(sql: &mut Sql, visibility: Visibility, filters: &Filters) {
+    push_visibility(sql, visibility);
     if let Some(after) = filters.added_after {
         sql.push(" AND o.date_added > ").bind_int(after);
     }

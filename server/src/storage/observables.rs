@@ -92,13 +92,7 @@ pub async fn reports(
     sql.push(" AND o.collection_pk IN (SELECT value FROM json_each(")
         .bind_text(format!("[{}]", list.join(",")))
         .push("))");
-    if let Visibility::Organization(pk) = visibility {
-        sql.push(" AND (o.tlp <> 'red' OR o.producer_pk = ")
-            .bind_int(pk)
-            .push(" OR EXISTS (SELECT 1 FROM object_recipients r WHERE r.seq = o.seq AND r.organization_pk = ")
-            .bind_int(pk)
-            .push("))");
-    }
+    super::objects::push_visibility(&mut sql, visibility);
     sql.push(" ORDER BY o.date_added, o.seq LIMIT ")
         .bind_int(i64::from(limit));
     let rows = sql.query().fetch_all(&mut *connection).await?;
