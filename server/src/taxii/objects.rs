@@ -58,14 +58,44 @@ struct Page {
     next: Option<String>,
 }
 
-struct Services<'a> {
-    store: &'a Store,
-    settings: &'a Settings,
-    cursor_key: &'a CursorKey,
-    audit: &'a AuditSink,
+/// What the listing endpoints share, taken from the application's data in one extractor.
+pub struct Listings {
+    store: web::Data<Store>,
+    settings: web::Data<Settings>,
+    cursor_key: web::Data<CursorKey>,
+    audit: web::Data<AuditSink>,
 }
 
-impl Services<'_> {
+impl actix_web::FromRequest for Listings {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(request: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let missing = || ApiError::internal(anyhow::anyhow!("listing services are not configured"));
+        std::future::ready((|| {
+            Ok(Listings {
+                store: request
+                    .app_data::<web::Data<Store>>()
+                    .cloned()
+                    .ok_or_else(missing)?,
+                settings: request
+                    .app_data::<web::Data<Settings>>()
+                    .cloned()
+                    .ok_or_else(missing)?,
+                cursor_key: request
+                    .app_data::<web::Data<CursorKey>>()
+                    .cloned()
+                    .ok_or_else(missing)?,
+                audit: request
+                    .app_data::<web::Data<AuditSink>>()
+                    .cloned()
+                    .ok_or_else(missing)?,
+            })
+        })())
+    }
+}
+
+impl Listings {
     async fn page(
         &self,
         principal: &Principal,
@@ -259,19 +289,10 @@ pub async fn get_objects(
     Authenticated(principal): Authenticated,
     request: HttpRequest,
     path: web::Path<String>,
-    store: web::Data<Store>,
-    settings: web::Data<Settings>,
-    cursor_key: web::Data<CursorKey>,
-    audit: web::Data<AuditSink>,
+    services: Listings,
 ) -> Result<HttpResponse, ApiError> {
     let media_type = negotiate(&request, Serves::TaxiiOrStix)?;
-    let (collection, _) = visible_collection(&store, &principal, &path).await?;
-    let services = Services {
-        store: &store,
-        settings: &settings,
-        cursor_key: &cursor_key,
-        audit: &audit,
-    };
+    let (collection, _) = visible_collection(&services.store, &principal, &path).await?;
     let page = services
         .page(
             &principal,
@@ -290,19 +311,10 @@ pub async fn get_object(
     Authenticated(principal): Authenticated,
     request: HttpRequest,
     path: web::Path<ObjectPath>,
-    store: web::Data<Store>,
-    settings: web::Data<Settings>,
-    cursor_key: web::Data<CursorKey>,
-    audit: web::Data<AuditSink>,
+    services: Listings,
 ) -> Result<HttpResponse, ApiError> {
     let media_type = negotiate(&request, Serves::TaxiiOrStix)?;
-    let (collection, _) = visible_collection(&store, &principal, &path.collection).await?;
-    let services = Services {
-        store: &store,
-        settings: &settings,
-        cursor_key: &cursor_key,
-        audit: &audit,
-    };
+    let (collection, _) = visible_collection(&services.store, &principal, &path.collection).await?;
     let page = services
         .page(
             &principal,
@@ -312,7 +324,7 @@ pub async fn get_object(
         )
         .await?;
     if page.rows.is_empty() {
-        require_object(&store, &principal, &collection, &path.object).await?;
+        require_object(&services.store, &principal, &collection, &path.object).await?;
     }
     let response = respond(StatusCode::OK, media_type, envelope_body(&page));
     Ok(with_date_headers(response, &page.rows))
@@ -324,19 +336,10 @@ pub async fn get_object_versions(
     Authenticated(principal): Authenticated,
     request: HttpRequest,
     path: web::Path<ObjectPath>,
-    store: web::Data<Store>,
-    settings: web::Data<Settings>,
-    cursor_key: web::Data<CursorKey>,
-    audit: web::Data<AuditSink>,
+    services: Listings,
 ) -> Result<HttpResponse, ApiError> {
     let media_type = negotiate(&request, Serves::Taxii)?;
-    let (collection, _) = visible_collection(&store, &principal, &path.collection).await?;
-    let services = Services {
-        store: &store,
-        settings: &settings,
-        cursor_key: &cursor_key,
-        audit: &audit,
-    };
+    let (collection, _) = visible_collection(&services.store, &principal, &path.collection).await?;
     let page = services
         .page(
             &principal,
@@ -346,7 +349,7 @@ pub async fn get_object_versions(
         )
         .await?;
     if page.rows.is_empty() {
-        require_object(&store, &principal, &collection, &path.object).await?;
+        require_object(&services.store, &principal, &collection, &path.object).await?;
     }
     let versions = Versions {
         more: page.more,
@@ -363,19 +366,10 @@ pub async fn get_manifest(
     Authenticated(principal): Authenticated,
     request: HttpRequest,
     path: web::Path<String>,
-    store: web::Data<Store>,
-    settings: web::Data<Settings>,
-    cursor_key: web::Data<CursorKey>,
-    audit: web::Data<AuditSink>,
+    services: Listings,
 ) -> Result<HttpResponse, ApiError> {
     let media_type = negotiate(&request, Serves::Taxii)?;
-    let (collection, _) = visible_collection(&store, &principal, &path).await?;
-    let services = Services {
-        store: &store,
-        settings: &settings,
-        cursor_key: &cursor_key,
-        audit: &audit,
-    };
+    let (collection, _) = visible_collection(&services.store, &principal, &path).await?;
     let page = services
         .page(
             &principal,
