@@ -60,12 +60,13 @@ CREATE INDEX objects_by_date_added ON objects (collection_pk, date_added, seq);
 
 -- Normalised observables of each stored version (IPs, domains, URLs, hashes, ...), so
 -- the hub can answer "who else reported this".
+-- WITHOUT ROWID: the key is the only B-tree, one random-key insert per observable.
 CREATE TABLE observables (
     seq   INTEGER NOT NULL REFERENCES objects (seq) ON DELETE CASCADE,
     kind  TEXT NOT NULL,
     value TEXT NOT NULL,
     PRIMARY KEY (kind, value, seq)
-);
+) WITHOUT ROWID;
 CREATE INDEX observables_by_seq ON observables (seq);
 
 -- Organisations a TLP:RED object version is shared with (besides its producer and the
@@ -81,7 +82,7 @@ CREATE TABLE object_recipients (
 CREATE TABLE object_owners (
     stix_id         TEXT PRIMARY KEY,
     organization_pk INTEGER NOT NULL REFERENCES organizations (pk)
-);
+) WITHOUT ROWID;
 
 CREATE TABLE statuses (
     id                TEXT PRIMARY KEY,
