@@ -95,7 +95,7 @@ pub async fn create(store: &Store, settings: &Settings, url: &str) -> anyhow::Re
     let root = &settings.taxii.api_root;
     println!("Try (the analyst reads the sample indicators in cross-sector):");
     println!(
-        "  curl -H 'Authorization: Bearer {analyst_token}' -H 'Accept: application/taxii+json;version=2.1' \
+        "  curl -s -H 'Authorization: Bearer {analyst_token}' -H 'Accept: application/taxii+json;version=2.1' \
          {url}/taxii2/{root}/collections/cross-sector/objects/"
     );
     Ok(())
