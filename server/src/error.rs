@@ -16,7 +16,6 @@ pub enum ErrorCode {
     InvalidCursor,
     Unauthorized,
     Forbidden,
-    ApiRootNotFound,
     CollectionNotFound,
     ObjectNotFound,
     StatusNotFound,
@@ -38,8 +37,7 @@ impl ErrorCode {
             | ErrorCode::InvalidCursor => StatusCode::BAD_REQUEST,
             ErrorCode::Unauthorized => StatusCode::UNAUTHORIZED,
             ErrorCode::Forbidden => StatusCode::FORBIDDEN,
-            ErrorCode::ApiRootNotFound
-            | ErrorCode::CollectionNotFound
+            ErrorCode::CollectionNotFound
             | ErrorCode::ObjectNotFound
             | ErrorCode::StatusNotFound
             | ErrorCode::NotFound => StatusCode::NOT_FOUND,
@@ -60,7 +58,6 @@ impl ErrorCode {
             ErrorCode::InvalidCursor => "Invalid pagination cursor",
             ErrorCode::Unauthorized => "Authentication required",
             ErrorCode::Forbidden => "Not permitted",
-            ErrorCode::ApiRootNotFound => "API root not found",
             ErrorCode::CollectionNotFound => "Collection not found",
             ErrorCode::ObjectNotFound => "Object not found",
             ErrorCode::StatusNotFound => "Status not found",
@@ -82,7 +79,6 @@ impl ErrorCode {
             ErrorCode::InvalidCursor => "invalid-cursor",
             ErrorCode::Unauthorized => "unauthorized",
             ErrorCode::Forbidden => "forbidden",
-            ErrorCode::ApiRootNotFound => "api-root-not-found",
             ErrorCode::CollectionNotFound => "collection-not-found",
             ErrorCode::ObjectNotFound => "object-not-found",
             ErrorCode::StatusNotFound => "status-not-found",

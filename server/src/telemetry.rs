@@ -3,7 +3,6 @@
 
 use std::future::Future;
 
-use actix_web::HttpMessage;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
@@ -74,7 +73,6 @@ where
         path = %request.path(),
         status = tracing::field::Empty,
     );
-    request.extensions_mut().insert(RequestId(id.clone()));
     let header = HeaderValue::from_str(&id).ok();
     let response = service.call(request);
     let recorded = span.clone();
@@ -92,7 +90,3 @@ where
         .instrument(span),
     )
 }
-
-/// The request id, for handlers that need it.
-#[derive(Debug, Clone)]
-pub struct RequestId(pub String);

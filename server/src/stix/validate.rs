@@ -287,6 +287,8 @@ fn check<'a>(
         }
     }
 
+    // An indicator's parsed pattern also gives its observables: parsed once.
+    let mut pattern_observables = None;
     match type_name {
         "indicator" if object.get("pattern_type").and_then(Value::as_str) == Some("stix") => {
             let Some(Value::String(pattern)) = object.get("pattern") else {
@@ -294,8 +296,9 @@ fn check<'a>(
             };
             // Strict vocabulary: STIX 2.1 SCO types must use their defined properties;
             // custom types and properties carry the `x-` / `x_` prefix.
-            Pattern::parse_with(pattern, Vocabulary::Strict)
+            let parsed = Pattern::parse_with(pattern, Vocabulary::Strict)
                 .map_err(|e| format!("property 'pattern' is not a valid STIX pattern: {e}"))?;
+            pattern_observables = Some(super::observable::from_pattern(&parsed));
         }
         "marking-definition" => check_marking_definition(object, id_text, &mut warnings)?,
         "observed-data" => check_observed_refs(object, &mut warnings)?,
@@ -331,7 +334,7 @@ fn check<'a>(
         attributable: category != Category::CyberObservable,
         versioned: has_modified,
         rewritten: None,
-        observables: super::observable::extract(object),
+        observables: pattern_observables.unwrap_or_else(|| super::observable::extract(object)),
     })
 }
 

@@ -167,10 +167,6 @@ impl Store {
         })
     }
 
-    pub fn engine(&self) -> Engine {
-        self.engine
-    }
-
     pub fn pool(&self) -> &AnyPool {
         &self.pool
     }
