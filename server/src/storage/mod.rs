@@ -15,6 +15,7 @@ pub mod query;
 pub mod secrets;
 pub mod seeds;
 pub mod statuses;
+pub mod triage;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -596,6 +597,41 @@ impl Store {
         tx.commit().await?;
         self.outbox_ready.notify_one();
         Ok(deleted)
+    }
+
+    /// Records an analyst's triage event (and its audit entry) at the next hub time,
+    /// the clock `date_added` uses, so the ledger replays decisions and submissions in
+    /// one order. Returns the recorded event.
+    pub async fn record_triage(
+        &self,
+        event: &triage::NewTriageEvent,
+        audit_entry: audit::AuditEntry,
+    ) -> Result<triage::TriageEvent, StoreError> {
+        let mut writer = self.writer.lock().await;
+        let at = next_date_added(&mut writer);
+        let mut tx = self.begin_write().await?;
+        let seq = triage::insert(&mut tx, at, event).await?;
+        audit::insert(&mut tx, &[audit_entry]).await?;
+        tx.commit().await?;
+        drop(writer);
+        Ok(triage::TriageEvent {
+            seq,
+            at,
+            stix_id: event.stix_id.clone(),
+            organization_pk: event.organization_pk,
+            analyst: event.analyst.clone(),
+            action: event.action,
+            detail: event.detail.clone(),
+        })
+    }
+
+    /// An object's triage history, oldest first.
+    pub async fn triage_history(
+        &self,
+        stix_id: &str,
+    ) -> Result<Vec<triage::TriageEvent>, StoreError> {
+        let mut connection = self.pool.acquire().await?;
+        triage::history(&mut connection, stix_id).await
     }
 
     /// The status resource as JSON text, if it belongs to `organization_pk`.
