@@ -17,6 +17,9 @@ as_root() {
 missing=()
 command -v rabbitmq-server >/dev/null 2>&1 || [ -x /usr/sbin/rabbitmq-server ] || missing+=(rabbitmq-server)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
+[ -d /usr/share/fonts/opentype/ipafont-gothic ] || missing+=(fonts-ipafont-gothic)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
 if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then missing+=(python3-venv); fi
@@ -34,6 +37,10 @@ if ! rabbitmqctl -q await_startup --timeout 2 >/dev/null 2>&1; then
   rabbitmqctl -q await_startup --timeout 120
 fi
 export TEST_AMQP_URL="amqp://guest:guest@127.0.0.1:5672"
+
+# --- Headless Chromium for the console tests (tests/src/browser.rs) -------------------
+export CHROMEDRIVER=/usr/bin/chromedriver
+export CHROME_BIN=/usr/bin/chromium
 
 # --- Python oracles: taxii2-client and the OASIS stix2-validator ---------------------
 say "python oracles (tests/python/requirements.txt)"

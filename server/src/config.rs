@@ -27,6 +27,29 @@ pub struct Settings {
     pub database: DatabaseSettings,
     pub fanout: FanoutSettings,
     pub log: LogSettings,
+    pub console: ConsoleSettings,
+}
+
+/// The coordination center's web console (docs/console.md).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ConsoleSettings {
+    /// A session ends this many hours after sign-in, whatever the activity.
+    pub session_hours: u32,
+    /// A session ends after this many minutes without a request.
+    pub idle_minutes: u32,
+    /// Rows per queue page.
+    pub page_size: u32,
+}
+
+impl Default for ConsoleSettings {
+    fn default() -> Self {
+        ConsoleSettings {
+            session_hours: 8,
+            idle_minutes: 30,
+            page_size: 50,
+        }
+    }
 }
 
 /// The outbox relay (active when `amqp_url` is set).
@@ -179,6 +202,7 @@ impl Default for Settings {
             database: DatabaseSettings::default(),
             fanout: FanoutSettings::default(),
             log: LogSettings::default(),
+            console: ConsoleSettings::default(),
         }
     }
 }

@@ -98,5 +98,10 @@ pub async fn create(store: &Store, settings: &Settings, url: &str) -> anyhow::Re
         "  curl -s -H 'Authorization: Bearer {analyst_token}' -H 'Accept: application/taxii+json;version=2.1' \
          {url}/taxii2/{root}/collections/cross-sector/objects/"
     );
+    println!(
+        "Console: open {url}/console/ and sign in with a token above in the \"Secret or token\" \
+         field (client id left empty): the nco token for the analysts' queue, a demo-* token for \
+         a member's read-only view."
+    );
     Ok(())
 }

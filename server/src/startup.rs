@@ -110,6 +110,7 @@ impl Hub {
                 .app_data(metrics_data.clone())
                 .app_data(audit_data.clone())
                 .configure(|config| routes(config, &api_root))
+                .configure(crate::console::routes)
                 .default_service(web::to(not_found))
                 .wrap_fn(taxii_errors)
                 .wrap_fn(metrics::record_request)
@@ -340,7 +341,8 @@ where
         >,
     B: MessageBody,
 {
-    let exempt = request.path().starts_with("/readyz");
+    // The console answers its own errors as HTML pages.
+    let exempt = request.path().starts_with("/readyz") || request.path().starts_with("/console");
     let response = service.call(request);
     async move {
         let response = response.await?;

@@ -4,6 +4,8 @@
 //! The binary is `$KYOYU_BIN`, else `target/debug/kyoyu` of this workspace (build it
 //! first: `cargo build -p kyoyu`).
 
+pub mod browser;
+
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};

@@ -18,8 +18,8 @@ use crate::storage::organizations::Organization;
 /// A request whose credential verified, is not revoked, and whose organisation exists.
 pub struct Authenticated(pub Principal);
 
-/// A presented credential, before it is checked.
-enum Credential {
+/// A presented credential, before it is checked (the console's sign-in form makes one too).
+pub enum Credential {
     Bearer(String),
     Basic { client_id: String, secret: String },
     Certificate(String),
@@ -71,7 +71,7 @@ fn principal(organization: Organization, role: Role) -> Result<Principal, AuthEr
     })
 }
 
-async fn authenticate(
+pub async fn authenticate(
     keys: &JwtKeys,
     store: &Store,
     credential: Credential,

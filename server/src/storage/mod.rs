@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod collections;
+pub mod console;
 pub mod credentials;
 pub mod objects;
 pub mod observables;
