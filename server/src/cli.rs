@@ -68,6 +68,26 @@ enum Command {
         #[command(subcommand)]
         command: ApikeyCommand,
     },
+    /// Contribution scores and the ledger (docs/scoring.md).
+    Score {
+        #[command(subcommand)]
+        command: ScoreCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ScoreCommand {
+    /// Print an organisation's score as JSON: total, components, ledger size.
+    Show {
+        #[arg(long, value_name = "SLUG")]
+        org: String,
+        /// Also print this many of its latest ledger rows.
+        #[arg(long, default_value_t = 0, value_name = "N")]
+        ledger: i64,
+    },
+    /// Rebuild the ledger from the stored objects and events, and report whether it
+    /// equals the incremental one (progress on stderr, summary as JSON on stdout).
+    Recompute,
 }
 
 #[derive(Debug, Subcommand)]
@@ -215,6 +235,7 @@ impl Cli {
 
         match self.command {
             Command::Serve(args) => serve(settings, args.demo).await,
+            Command::Score { command } => score(settings, command).await,
             Command::Migrate => {
                 open_store(&settings).await?.close().await;
                 println!("database {} is migrated and seeded", settings.database_url);
@@ -426,4 +447,51 @@ async fn serve(settings: Settings, with_demo: bool) -> anyhow::Result<()> {
     // One plain line on stdout, for people and for scripts that started us on port 0.
     println!("kyoyu listening on {url}/taxii2/{root}/");
     hub.run_until_stopped().await
+}
+
+async fn score(settings: Settings, command: ScoreCommand) -> anyhow::Result<()> {
+    let store = open_store(&settings).await?;
+    let scoring = crate::scoring::Scoring::new(store.clone(), settings.scoring.clone());
+    match command {
+        ScoreCommand::Show { org, ledger } => {
+            let organization = store
+                .organization(&org)
+                .await?
+                .with_context(|| format!("no organisation '{org}'"))?;
+            let score = scoring
+                .score_with(&organization, ledger, None, true)
+                .await
+                .context("reading the score")?;
+            let mut json = serde_json::to_value(&score)?;
+            if ledger == 0
+                && let Some(map) = json.as_object_mut()
+            {
+                map.remove("ledger");
+            }
+            println!("{json}");
+        }
+        ScoreCommand::Recompute => {
+            let started = std::time::Instant::now();
+            let summary = scoring
+                .recompute(|facts| {
+                    eprint!("\rrecomputing the ledger: {facts} facts applied");
+                })
+                .await
+                .context("recomputing the ledger")?;
+            eprintln!(
+                "\rrecomputed the ledger: {} facts, {} rows in {:.1} s{}",
+                summary.facts,
+                summary.ledger_rows,
+                started.elapsed().as_secs_f64(),
+                if summary.identical {
+                    "; identical to the incremental ledger"
+                } else {
+                    "; it DIFFERS from the incremental ledger (now replaced)"
+                }
+            );
+            println!("{}", serde_json::to_string(&summary)?);
+        }
+    }
+    store.close().await;
+    Ok(())
 }

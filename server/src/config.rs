@@ -26,6 +26,7 @@ pub struct Settings {
     pub auth: AuthSettings,
     pub database: DatabaseSettings,
     pub fanout: FanoutSettings,
+    pub scoring: ScoringSettings,
     pub log: LogSettings,
     pub console: ConsoleSettings,
 }
@@ -48,6 +49,35 @@ impl Default for ConsoleSettings {
             session_hours: 8,
             idle_minutes: 30,
             page_size: 50,
+        }
+    }
+}
+
+/// The contribution ledger (docs/scoring.md).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ScoringSettings {
+    /// Score the ledger in the background while serving; off, the ledger catches up
+    /// when a score is read.
+    pub enabled: bool,
+    /// Points lose half their weight every this many days.
+    pub half_life_days: f64,
+    /// Facts applied per transaction.
+    pub batch_size: u32,
+    /// The background scorer waits until ingest has been quiet this long...
+    pub idle_ms: u64,
+    /// ...unless the ledger is this far behind.
+    pub max_lag_seconds: u64,
+}
+
+impl Default for ScoringSettings {
+    fn default() -> Self {
+        ScoringSettings {
+            enabled: true,
+            half_life_days: 90.0,
+            batch_size: 2000,
+            idle_ms: 250,
+            max_lag_seconds: 60,
         }
     }
 }
@@ -201,6 +231,7 @@ impl Default for Settings {
             auth: AuthSettings::default(),
             database: DatabaseSettings::default(),
             fanout: FanoutSettings::default(),
+            scoring: ScoringSettings::default(),
             log: LogSettings::default(),
             console: ConsoleSettings::default(),
         }

@@ -30,14 +30,22 @@ struct Report {
     #[serde(skip_serializing_if = "Option::is_none")]
     organization: Option<String>,
     tlp: String,
+    /// How this report relates to earlier ones by other organisations: `first`,
+    /// `independent` (found without seeing them), `repost` (could already see one),
+    /// `own` (the organisation had reported it before). For the coordination center
+    /// only: for a member it could reveal reports it may not see.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    relation: Option<String>,
 }
 
 /// `GET /correlations/?kind=ipv4&value=198.51.100.1`: reports oldest first, with how
-/// many organisations and sectors reported it (among what the caller may see).
+/// many organisations and sectors reported it (among what the caller may see) and how
+/// each relates to the earlier ones (first, independent finding, re-post).
 pub async fn get_correlations(
     Authenticated(principal): Authenticated,
     request: HttpRequest,
     store: web::Data<Store>,
+    scoring: web::Data<crate::scoring::Scoring>,
 ) -> Result<HttpResponse, ApiError> {
     let query: Query = serde_urlencoded::from_str(request.query_string()).map_err(|e| {
         ApiError::new(
@@ -72,6 +80,13 @@ pub async fn get_correlations(
             sharing::visibility(&principal),
         )
         .await?;
+    let relations = if principal.sees_everything() {
+        scoring.catch_up().await?;
+        let seqs: Vec<i64> = found.iter().map(|r| r.seq).collect();
+        store.report_relations(&seqs).await?
+    } else {
+        std::collections::HashMap::new()
+    };
     let organizations: std::collections::BTreeSet<&str> =
         found.iter().map(|r| r.organization.as_str()).collect();
     let sectors: std::collections::BTreeSet<&str> =
@@ -87,6 +102,7 @@ pub async fn get_correlations(
             sector: r.sector.clone(),
             organization: principal.sees_everything().then(|| r.organization.clone()),
             tlp: r.tlp.clone(),
+            relation: relations.get(&r.seq).map(|(relation, _)| relation.clone()),
         })
         .collect();
     Ok(HttpResponse::Ok().json(serde_json::json!({

@@ -18,6 +18,7 @@ use crate::config::Settings;
 use crate::error::{ApiError, ErrorCode, error_body};
 use crate::fanout::relay::Relay;
 use crate::metrics::{self, Metrics};
+use crate::scoring::{self, Scoring};
 use crate::sharing::registry::Seeds;
 use crate::storage::Store;
 use crate::taxii::cursor::CursorKey;
@@ -34,6 +35,8 @@ pub struct Hub {
     /// The fan-out relay, when a broker is configured.
     relay: Option<tokio::task::JoinHandle<()>>,
     stop_relay: tokio::sync::watch::Sender<bool>,
+    /// The background scorer, unless `scoring.enabled` is off.
+    scorer: Option<tokio::task::JoinHandle<()>>,
 }
 
 /// Opens the database, applies migrations and loads the seed registry.
@@ -101,6 +104,12 @@ impl Hub {
         if relay.is_none() {
             tracing::info!("no amqp_url: fan-out duties wait in the outbox");
         }
+        let scoring = Scoring::new(store.clone(), settings_data.scoring.clone());
+        let scorer = settings_data
+            .scoring
+            .enabled
+            .then(|| scoring.clone().spawn());
+        let scoring_data = web::Data::new(scoring);
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(store_data.clone())
@@ -109,6 +118,7 @@ impl Hub {
                 .app_data(cursor_data.clone())
                 .app_data(metrics_data.clone())
                 .app_data(audit_data.clone())
+                .app_data(scoring_data.clone())
                 .configure(|config| routes(config, &api_root))
                 .configure(crate::console::routes)
                 .default_service(web::to(not_found))
@@ -128,6 +138,7 @@ impl Hub {
         Ok(Hub {
             audit,
             relay,
+            scorer,
             stop_relay,
             port,
             scheme,
@@ -165,6 +176,10 @@ impl Hub {
             && let Err(error) = relay.await
         {
             tracing::error!(%error, "the fan-out relay failed");
+        }
+        if let Some(scorer) = self.scorer {
+            // A batch cut short rolls back; the next start resumes from the last commit.
+            scorer.abort();
         }
         self.audit.stop().await;
         self.store.close().await;
@@ -273,6 +288,18 @@ pub fn routes(config: &mut web::ServiceConfig, api_root: &str) {
         .service(resource("/metrics/").route(web::get().to(metrics::get_metrics)))
         .service(resource("/taxii2/").route(web::get().to(discovery::get_discovery)))
         .service(resource("/admin/audit/").route(web::get().to(crate::admin::get_audit_log)))
+        .service(resource("/scores/me/").route(web::get().to(scoring::http::get_own_score)))
+        .service(
+            resource("/scores/organizations/{slug}/")
+                .route(web::get().to(scoring::http::get_organization_score)),
+        )
+        .service(
+            resource("/scores/leaderboard/").route(web::get().to(scoring::http::get_leaderboard)),
+        )
+        .service(resource("/sightings/").route(web::get().to(scoring::http::get_sightings)))
+        .service(
+            resource("/triage/decisions/").route(web::post().to(crate::decisions::add_decision)),
+        )
         .service(
             resource("/correlations/").route(web::get().to(crate::correlation::get_correlations)),
         )

@@ -54,9 +54,7 @@ pub fn parse_basic(encoded: &str) -> Option<(String, String)> {
     Some((client_id.to_owned(), secret.to_owned()))
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+use crate::storage::secrets::hex;
 
 #[cfg(test)]
 mod tests {

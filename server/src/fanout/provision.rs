@@ -6,7 +6,6 @@ use lapin::types::{AMQPValue, FieldTable, LongString, ShortString};
 use lapin::{Connection, ConnectionProperties};
 
 use super::{EXCHANGE, bindings, queue_name};
-use crate::sharing::Principal;
 use crate::storage::Store;
 
 /// What a provisioning run changed.
@@ -29,13 +28,7 @@ pub async fn provision(store: &Store, amqp_url: &str) -> anyhow::Result<Report> 
     let collections = store.collections().await?;
     let mut report = Report::default();
     for organization in store.organizations().await? {
-        let principal = Principal {
-            org_pk: organization.pk,
-            org_slug: organization.slug.clone(),
-            sector: organization.sector_slug.clone(),
-            ceptoar: organization.ceptoar_slug.clone(),
-            role: organization.role.default_credential(),
-        };
+        let principal = crate::sharing::organization_principal(&organization);
         let queue = queue_name(&organization.slug);
         let mut arguments = FieldTable::default();
         arguments.insert(

@@ -135,6 +135,36 @@ pub fn visibility(principal: &Principal) -> Visibility {
     }
 }
 
+/// Whether a principal may read one object version: the collection's audience, and
+/// for TLP:RED only its producer, its named recipients and the coordination center.
+/// (The SQL listings apply the same rule through `visibility`.)
+pub fn may_read_version(
+    principal: &Principal,
+    collection: &Collection,
+    tlp: &str,
+    producer_pk: i64,
+    recipients: &[i64],
+) -> bool {
+    access(principal, collection).read
+        && (tlp != "red"
+            || principal.sees_everything()
+            || producer_pk == principal.org_pk
+            || recipients.contains(&principal.org_pk))
+}
+
+/// The principal an organisation acts as with its own role's credential.
+pub fn organization_principal(
+    organization: &crate::storage::organizations::Organization,
+) -> Principal {
+    Principal {
+        org_pk: organization.pk,
+        org_slug: organization.slug.clone(),
+        sector: organization.sector_slug.clone(),
+        ceptoar: organization.ceptoar_slug.clone(),
+        role: organization.role.default_credential(),
+    }
+}
+
 /// Only the organisation that created an object (or an administrator) may add versions
 /// of it or delete it (STIX 2.1 section 3.6: only the object creator versions an object).
 pub fn may_manage(principal: &Principal, owner_pk: i64) -> bool {

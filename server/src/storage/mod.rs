@@ -13,6 +13,7 @@ pub mod observables;
 pub mod organizations;
 pub mod outbox;
 pub mod query;
+pub mod score;
 pub mod secrets;
 pub mod seeds;
 pub mod statuses;
@@ -73,6 +74,9 @@ pub struct Store {
     writer: std::sync::Arc<Mutex<WriterState>>,
     /// Woken after a commit that enqueued fan-out duties.
     outbox_ready: std::sync::Arc<tokio::sync::Notify>,
+    /// When this process last wrote a fact (microseconds); background work yields to
+    /// ingest.
+    last_write: std::sync::Arc<std::sync::atomic::AtomicI64>,
 }
 
 struct WriterState {
@@ -157,13 +161,16 @@ impl Store {
             engine,
             writer: std::sync::Arc::new(Mutex::new(WriterState { last_date_added })),
             outbox_ready: std::sync::Arc::new(tokio::sync::Notify::new()),
+            last_write: std::sync::Arc::new(std::sync::atomic::AtomicI64::new(0)),
         })
     }
 
     /// A transaction that holds the database's write lock from its first statement, so
     /// reading then writing inside it never fails on a concurrent writer (SQLite would
     /// refuse to upgrade a read snapshot that another process wrote past).
-    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
+    pub(crate) async fn begin_write(
+        &self,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
         Ok(match self.engine {
             Engine::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
         })
@@ -171,6 +178,16 @@ impl Store {
 
     pub fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// When this process last stored a fact (microseconds since the epoch, 0 if never).
+    pub fn last_write_micros(&self) -> i64 {
+        self.last_write.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    fn touch(&self) {
+        self.last_write
+            .store(Instant::now_micros(), std::sync::atomic::Ordering::Relaxed);
     }
 
     /// Readiness: the database answers.
@@ -361,6 +378,7 @@ impl Store {
             audit::insert(&mut tx, &[entry]).await?;
         }
         tx.commit().await?;
+        self.touch();
         self.outbox_ready.notify_one();
         drop(writer);
         Ok(status)
@@ -579,9 +597,10 @@ impl Store {
         filters: &objects::Filters,
         audit_entry: audit::AuditEntry,
     ) -> Result<u64, StoreError> {
-        let _writer = self.writer.lock().await;
+        let mut writer = self.writer.lock().await;
+        let deleted_at = next_date_added(&mut writer);
         let mut tx = self.begin_write().await?;
-        let doomed = objects::delete(&mut tx, collection_pk, stix_id, filters).await?;
+        let doomed = objects::delete(&mut tx, collection_pk, stix_id, filters, deleted_at).await?;
         let deleted = doomed.len() as u64;
         outbox::enqueue_deleted(&mut tx, collection_pk, &doomed).await?;
         if deleted > 0 {
@@ -596,6 +615,7 @@ impl Store {
             .await?;
         }
         tx.commit().await?;
+        self.touch();
         self.outbox_ready.notify_one();
         Ok(deleted)
     }

@@ -204,13 +204,15 @@ pub async fn page(
     Ok((listed, more))
 }
 
-/// Deletes the selected versions of one object; returns them, with the recipients of
-/// RED ones, so their tombstones can be published.
+/// Deletes the selected versions of one object, keeping a copy in `deleted_objects`
+/// stamped `deleted_at`; returns them, with the recipients of RED ones, so their
+/// tombstones can be published.
 pub async fn delete(
     connection: &mut AnyConnection,
     collection_pk: i64,
     stix_id: &str,
     filters: &Filters,
+    deleted_at: i64,
 ) -> Result<Vec<Doomed>, StoreError> {
     let mut sql = Sql::new(
         "SELECT o.seq, o.stix_id, o.stix_type, o.version, o.date_added, o.tlp, o.producer_pk \
@@ -244,6 +246,18 @@ pub async fn delete(
         row.red_to = slugs.into_iter().map(|(slug,)| slug).collect();
     }
     for row in &doomed {
+        // Kept for the contribution ledger: a rebuild replays what the scorer saw.
+        sqlx::query(
+            "INSERT INTO deleted_objects (seq, collection_pk, stix_id, stix_type, version, \
+             date_added, producer_pk, tlp, recipients, body, deleted_at) \
+             SELECT o.seq, o.collection_pk, o.stix_id, o.stix_type, o.version, o.date_added, \
+             o.producer_pk, o.tlp, (SELECT json_group_array(r.organization_pk) FROM object_recipients r \
+             WHERE r.seq = o.seq), o.body, $2 FROM objects o WHERE o.seq = $1",
+        )
+        .bind(row.seq)
+        .bind(deleted_at)
+        .execute(&mut *connection)
+        .await?;
         sqlx::query("DELETE FROM objects WHERE seq = $1")
             .bind(row.seq)
             .execute(&mut *connection)

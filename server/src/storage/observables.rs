@@ -58,6 +58,7 @@ pub async fn insert(
 /// One stored version that reported an observable.
 #[derive(Debug, Clone)]
 pub struct Report {
+    pub seq: i64,
     pub collection: String,
     pub stix_id: String,
     pub stix_type: String,
@@ -82,7 +83,7 @@ pub async fn reports(
         return Ok(Vec::new());
     }
     let mut sql = Sql::new(
-        "SELECT c.alias, o.stix_id, o.stix_type, o.version, o.date_added, g.slug, g.sector_slug, o.tlp \
+        "SELECT c.alias, o.stix_id, o.stix_type, o.version, o.date_added, g.slug, g.sector_slug, o.tlp, o.seq \
          FROM observables x JOIN objects o ON o.seq = x.seq \
          JOIN collections c ON c.pk = o.collection_pk JOIN organizations g ON g.pk = o.producer_pk \
          WHERE x.kind = ",
@@ -99,6 +100,7 @@ pub async fn reports(
     rows.iter()
         .map(|row| {
             Ok(Report {
+                seq: row.try_get(8)?,
                 collection: row.try_get(0)?,
                 stix_id: row.try_get(1)?,
                 stix_type: row.try_get(2)?,

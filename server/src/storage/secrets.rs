@@ -27,7 +27,7 @@ pub async fn get_or_create(
     unhex(&value).ok_or_else(|| StoreError::Corrupt(format!("secret '{name}' is not hex")))
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
