@@ -362,6 +362,11 @@ fn analysts_sign_in_filter_open_escalate_and_the_copy_is_served_over_taxii() {
         "{cross}"
     );
     assert!(!browser.find_all("#outbox-waiting").is_empty());
+    let board = browser.text(&browser.find("#leaderboard-table"));
+    assert!(
+        board.contains("tokyo-power") && board.contains("east-rail"),
+        "the leaderboard ranks the members: {board}"
+    );
     browser.screenshot(&shots.join("dashboard.png"));
 
     // Japanese.
@@ -612,6 +617,48 @@ fn escalation_follows_tlp_and_every_action_is_audited() {
     assert!(queue.body.contains(&w.green) && queue.body.contains("yamada"));
     let new = analyst.get("/console/queue/?state=new");
     assert!(!new.body.contains(&w.green) && new.body.contains(&w.amber));
+
+    // Correlation counts come from the background scorer: wait for it.
+    let mut correlated = String::new();
+    for _ in 0..100 {
+        correlated = analyst.get("/console/queue/?min_correlations=1").body;
+        if correlated.contains(&w.rail_report) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(
+        correlated.contains(&w.green) && correlated.contains(&w.rail_report),
+        "the two reports of 203.0.113.77 correlate: {correlated}"
+    );
+    assert!(
+        !correlated.contains(&w.amber),
+        "the amber lead has no correlation"
+    );
+}
+
+#[test]
+fn members_see_their_own_score_and_ledger() {
+    let w = world();
+    let mut member = Client::new(&w.hub);
+    member.sign_in("", &w.power);
+    let page = member.get("/console/score/");
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("id=\"score-total\""), "{}", page.body);
+    assert!(page.body.contains("id=\"ledger\""));
+    let api = w
+        .hub
+        .get(&format!("{}/scores/me/", w.hub.base), &w.power)
+        .json();
+    let total = format!("{:.1}", api["total"].as_f64().unwrap());
+    assert!(
+        page.body.contains(&format!("id=\"score-total\">{total}<")),
+        "the console shows the API's total {total}"
+    );
+    assert!(
+        !page.body.contains("east-rail"),
+        "no counterpart names for members"
+    );
 }
 
 #[test]

@@ -46,6 +46,8 @@ pub enum ConsoleError {
     Store(#[from] StoreError),
     #[error("{0}")]
     Api(ApiError),
+    #[error("scoring failed: {0}")]
+    Scoring(#[from] crate::scoring::ScoringError),
 }
 
 impl From<ApiError> for ConsoleError {
@@ -65,7 +67,7 @@ impl ResponseError for ConsoleError {
             ConsoleError::NotFound(_) => StatusCode::NOT_FOUND,
             ConsoleError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ConsoleError::Conflict(_) => StatusCode::CONFLICT,
-            ConsoleError::NotConfigured | ConsoleError::Store(_) => {
+            ConsoleError::NotConfigured | ConsoleError::Store(_) | ConsoleError::Scoring(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
             ConsoleError::Api(error) => error.status_code(),

@@ -18,6 +18,7 @@ use super::session::{
 };
 use crate::auth::{JwtKeys, api_key};
 use crate::config::Settings;
+use crate::scoring::{Scope as ScoreScope, Scoring};
 use crate::sharing::{self, Principal};
 use crate::stix::id::StixId;
 use crate::stix::observable::{self, Observable};
@@ -778,8 +779,17 @@ pub async fn dashboard(
     Analyst(viewer): Analyst,
     store: web::Data<Store>,
     settings: web::Data<Settings>,
+    scoring: web::Data<Scoring>,
 ) -> Result<HttpResponse, ConsoleError> {
     let lang = viewer.lang;
+    let board: BoardQuery = serde_urlencoded::from_str(request.query_string())
+        .map_err(|e| ConsoleError::BadRequest(format!("the query could not be read: {e}")))?;
+    let scope = match some(&board.board_sector) {
+        Some(sector) => ScoreScope::Sector(sector),
+        None => ScoreScope::Overall,
+    };
+    let standings = scoring.leaderboard(&scope).await?;
+    let sectors = store.sector_slugs().await?;
     let now = Instant::now_micros();
     let day = 86_400_000_000_i64;
     let today = now / day;
@@ -806,7 +816,25 @@ pub async fn dashboard(
             }
             section id="leaderboard" {
                 h2 { (lang.t("leaderboard")) }
-                p { (lang.t("score-pending")) }
+                form method="get" action="/console/dashboard/" class="filters" {
+                    label { (lang.t("sector"))
+                        select name="board_sector" id="board-sector" {
+                            option value="" { (lang.t("any")) }
+                            @for s in &sectors { option value=(s) selected[board.board_sector == *s] { (s) } }
+                        }
+                    }
+                    button type="submit" { (lang.t("filter")) }
+                }
+                @if standings.is_empty() { p { "—" } } @else {
+                    table id="leaderboard-table" {
+                        thead { tr { th { (lang.t("rank")) } th { (lang.t("producer")) } th { (lang.t("sector")) } th { (lang.t("total")) } th { (lang.t("detail")) } } }
+                        tbody { @for s in standings.iter().take(25) { tr class="standing" {
+                            td { (s.rank) } td { (s.name) " (" (s.organization) ")" } td { (s.sector) }
+                            td { (format!("{:.1}", s.total)) }
+                            td style="font-size:.8rem" { @for (component, points) in &s.components { (component) " " (format!("{points:.1}")) " · " } }
+                        } } }
+                    }
+                }
             }
             section id="fanout" {
                 h2 { (lang.t("fanout")) }
@@ -882,12 +910,50 @@ fn chart(counts: &[(String, i64, i64)], today: i64) -> Markup {
     }
 }
 
-/// A member's own contribution score.
-pub async fn score(request: HttpRequest, viewer: Viewer) -> Result<HttpResponse, ConsoleError> {
+#[derive(Deserialize)]
+struct BoardQuery {
+    #[serde(default)]
+    board_sector: String,
+}
+
+/// The viewer's own contribution score: total, components, rank among all members,
+/// and the latest ledger rows (without the other organisations' names, as the score
+/// API shows members).
+pub async fn score(
+    request: HttpRequest,
+    viewer: Viewer,
+    store: web::Data<Store>,
+    scoring: web::Data<Scoring>,
+) -> Result<HttpResponse, ConsoleError> {
     let lang = viewer.lang;
+    let organization = store
+        .organization_by_key(viewer.principal.org_pk)
+        .await?
+        .ok_or_else(|| ConsoleError::NotFound("your organisation is not registered".into()))?;
+    let own = scoring.score_with(&organization, 50, None, false).await?;
+    let rank = scoring
+        .leaderboard(&ScoreScope::Overall)
+        .await?
+        .into_iter()
+        .find(|s| s.organization == organization.slug)
+        .map(|s| s.rank);
     let body = html! {
         p { (viewer.organization_name) " (" (viewer.principal.org_slug) ")" }
-        p id="score-pending" { (lang.t("score-pending")) }
+        table id="own-score" { tbody {
+            tr { th { (lang.t("total")) } td id="score-total" { (format!("{:.1}", own.total)) } }
+            @if let Some(rank) = rank { tr { th { (lang.t("rank")) } td id="score-rank" { (rank) } } }
+            @for (component, points) in &own.components { tr { th { (component) } td { (format!("{points:.1}")) } } }
+        } }
+        h2 { (lang.t("ledger")) " (" (own.ledger_size) ")" }
+        table id="ledger" {
+            thead { tr { th { "#" } th { (lang.t("when")) } th { (lang.t("component")) } th { (lang.t("points")) } th { (lang.t("detail")) } } }
+            tbody { @for row in &own.ledger { tr {
+                td { (row.n) } td { (row.at) } td { (row.component) } td { (row.points) }
+                td { (row.reason)
+                    @if let Some(id) = &row.stix_id { " " a href={ "/console/objects/" (id) "/" } { (short(id)) } }
+                }
+            } } }
+        }
     };
     Ok(respond(
         &request,

@@ -216,10 +216,9 @@ impl Store {
         before_seq: Option<i64>,
         limit: u32,
     ) -> Result<Vec<QueueRow>, StoreError> {
+        // Maintained by the background scorer; a row may lag ingest a moment (then 0).
         let correlations = "COALESCE((SELECT MAX(r.correlations) FROM score_reports r \
                             WHERE r.stix_id = o.stix_id), 0)";
-        let scored = self.has_table("score_reports").await?;
-        let correlations = if scored { correlations } else { "0" };
         let mut sql = Sql::new(&format!(
             "SELECT o.seq, o.stix_id, o.stix_type, json_extract(o.body, '$.name'), o.date_added, \
              o.tlp, c.alias, g.slug, g.sector_slug, g.ceptoar_slug, s.state, s.assignee, \
@@ -259,9 +258,6 @@ impl Store {
             }
         }
         if let Some(minimum) = filter.min_correlations.filter(|n| *n > 0) {
-            if !scored {
-                return Ok(Vec::new());
-            }
             sql.push(&format!(" AND {correlations} >= "))
                 .bind_int(minimum);
         }
@@ -288,16 +284,6 @@ impl Store {
                 })
             })
             .collect()
-    }
-
-    async fn has_table(&self, name: &str) -> Result<bool, StoreError> {
-        let row =
-            sqlx::query("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $1")
-                .bind(name)
-                .fetch_one(&self.pool)
-                .await?;
-        let count: i64 = row.try_get(0)?;
-        Ok(count > 0)
     }
 
     /// Every stored version of `stix_id` within `scope` (everything when `None`),
@@ -378,9 +364,10 @@ impl Store {
             .collect()
     }
 
-    /// Observables of versions added since `since` that organisations of two sectors or
-    /// more reported (at any time), most recent first. For the coordination center only:
-    /// it counts every organisation.
+    /// Observables of versions added since `since` that member organisations of two
+    /// sectors or more reported (at any time), most recent first; the coordination
+    /// center's own copies and advisories do not count. For the coordination center
+    /// only: it counts every organisation.
     pub async fn console_cross_sector(
         &self,
         since: i64,
@@ -396,6 +383,7 @@ impl Store {
                 WHERE x2.kind = x.kind AND x2.value = x.value ORDER BY o2.seq DESC LIMIT 1) \
              FROM recent r JOIN observables x ON x.kind = r.kind AND x.value = r.value \
              JOIN objects o ON o.seq = x.seq JOIN organizations g ON g.pk = o.producer_pk \
+             WHERE g.role = 'member' \
              GROUP BY x.kind, x.value HAVING COUNT(DISTINCT g.sector_slug) >= 2 \
              ORDER BY MAX(o.date_added) DESC LIMIT $2",
         )
