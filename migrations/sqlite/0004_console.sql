@@ -56,3 +56,5 @@ CREATE INDEX objects_sighting_of ON objects (json_extract(body, '$.sighting_of_r
 WHERE stix_type = 'sighting';
 -- The queue filters by type, newest first.
 CREATE INDEX objects_by_type ON objects (stix_type, seq);
+-- The queue's correlation filter reads the scorer's reports by count.
+CREATE INDEX console_score_reports_by_correlations ON score_reports (correlations, stix_id);

@@ -698,6 +698,15 @@ fn sessions_are_strict_cookies_and_end_on_sign_out_or_revocation() {
         .unwrap();
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"));
     assert!(!cookie.contains("Secure"), "plain HTTP: not Secure");
+    let behind_tls = ureq::get(&format!("{}/console/sign-in/", w.hub.base))
+        .set("X-Forwarded-Proto", "https")
+        .call()
+        .unwrap();
+    let pre = behind_tls.header("set-cookie").unwrap();
+    assert!(
+        pre.contains("; Secure") && pre.contains("HttpOnly"),
+        "behind a TLS-terminating proxy cookies are Secure: {pre}"
+    );
     assert_eq!(member.get("/console/objects/").status, 200);
 
     // A siem key cannot sign in.

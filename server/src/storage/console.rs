@@ -258,8 +258,13 @@ impl Store {
             }
         }
         if let Some(minimum) = filter.min_correlations.filter(|n| *n > 0) {
-            sql.push(&format!(" AND {correlations} >= "))
-                .bind_int(minimum);
+            // Driven from the scorer's reports (indexed by count), not by testing every
+            // object: correlated objects are few.
+            sql.push(
+                " AND o.stix_id IN (SELECT r.stix_id FROM score_reports r WHERE r.correlations >= ",
+            )
+            .bind_int(minimum)
+            .push(")");
         }
         push_scope(&mut sql, scope);
         sql.push(" ORDER BY o.seq DESC LIMIT ")
