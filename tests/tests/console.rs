@@ -458,8 +458,15 @@ fn a_member_cannot_reach_analyst_pages_or_actions_and_sees_only_what_taxii_shows
     assert!(listing.body.contains(&w.rail_report));
     assert!(!listing.body.contains(&w.green) && !listing.body.contains(&w.amber));
     assert!(
-        !listing.body.contains("filter-state"),
-        "no triage or correlation filters for members"
+        !listing.body.contains("filter-state") && !listing.body.contains("filter-sector"),
+        "no triage, correlation or producer filters for members"
+    );
+    let railway_only = member.get("/console/objects/?collection=sector-railway");
+    assert!(railway_only.body.contains(&w.rail_report));
+    let elsewhere = member.get("/console/objects/?collection=sector-electricity");
+    assert!(
+        !elsewhere.body.contains(&w.green) && elsewhere.body.contains("id=\"empty\""),
+        "a collection it cannot read lists nothing"
     );
     // The other sector's object does not exist for it, as in TAXII.
     let hidden = member.get(&format!("/console/objects/{}/", w.green));

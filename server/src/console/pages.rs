@@ -222,6 +222,8 @@ pub struct QueueQuery {
     sector: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     ceptoar: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    collection: String,
     #[serde(default, rename = "type", skip_serializing_if = "String::is_empty")]
     stix_type: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -270,8 +272,11 @@ impl QueueQuery {
             )));
         }
         Ok(QueueFilter {
-            sector: some(&self.sector),
-            ceptoar: some(&self.ceptoar),
+            // The producer's sector and CEPTOAR are the coordination center's to filter
+            // on: for a member they would reveal who posted objects attributed to the hub.
+            sector: some(&self.sector).filter(|_| analyst),
+            ceptoar: some(&self.ceptoar).filter(|_| analyst),
+            collection: some(&self.collection).filter(|_| !analyst),
             stix_type: some(&self.stix_type),
             tlp: some(&self.tlp),
             // Triage and correlation counts are the coordination center's: a member's
@@ -334,6 +339,13 @@ async fn listing(
         .into_iter()
         .map(|s| (s.clone(), s))
         .collect();
+    let collections: Vec<(String, String)> = store
+        .collections()
+        .await?
+        .into_iter()
+        .filter(|c| sharing::access(&viewer.principal, c).read)
+        .map(|c| (c.alias.clone(), c.alias))
+        .collect();
     let types: Vec<(String, String)> = TYPES
         .iter()
         .map(|t| ((*t).to_owned(), (*t).to_owned()))
@@ -365,8 +377,12 @@ async fn listing(
     };
     let body = html! {
         form method="get" action=(action) class="filters" id="filters" {
-            label { (lang.t("sector")) (select("sector", lang, &query.sector, &sectors)) }
-            label { (lang.t("ceptoar")) (select("ceptoar", lang, &query.ceptoar, &ceptoars)) }
+            @if analyst {
+                label { (lang.t("sector")) (select("sector", lang, &query.sector, &sectors)) }
+                label { (lang.t("ceptoar")) (select("ceptoar", lang, &query.ceptoar, &ceptoars)) }
+            } @else {
+                label { (lang.t("collection")) (select("collection", lang, &query.collection, &collections)) }
+            }
             label { (lang.t("type")) (select("type", lang, &query.stix_type, &types)) }
             label { (lang.t("tlp")) (select("tlp", lang, &query.tlp, &tlps)) }
             @if analyst {
@@ -398,7 +414,7 @@ fn queue_table(lang: Lang, analyst: bool, rows: &[QueueRow]) -> Markup {
             table id="queue" {
                 thead { tr {
                     th { (lang.t("added")) } th { (lang.t("type")) } th { (lang.t("name")) }
-                    th { (lang.t("tlp")) } th { (lang.t("sector")) } th { (lang.t("collection")) }
+                    th { (lang.t("tlp")) } @if analyst { th { (lang.t("sector")) } } th { (lang.t("collection")) }
                     @if analyst {
                         th { (lang.t("producer")) } th { (lang.t("ceptoar")) } th { (lang.t("state")) }
                         th { (lang.t("assignee")) } th { (lang.t("correlations")) }
@@ -413,7 +429,7 @@ fn queue_table(lang: Lang, analyst: bool, rows: &[QueueRow]) -> Markup {
                                 (row.name.clone().unwrap_or_else(|| row.stix_id.clone()))
                             } }
                             td { (tlp_badge(&row.tlp)) }
-                            td { (row.sector) }
+                            @if analyst { td { (row.sector) } }
                             td { (row.collection) }
                             @if analyst {
                                 td { (row.producer) }
@@ -546,8 +562,8 @@ pub async fn object(
         @if let Some(done) = done { p class="notice" id="notice" { (lang.t("done")) " " (done) } }
         p {
             code id="object-id" { (id) } " · " (latest.collection) " · " (tlp_badge(&latest.tlp))
-            " · " (lang.t("sector")) ": " (latest.sector)
             @if analyst {
+                " · " (lang.t("sector")) ": " (latest.sector)
                 " · " (lang.t("producer")) ": " strong id="producer" { (latest.producer) }
                 " · " (lang.t("state")) ": " span id="state" { (lang.t(state_key(state.state.as_deref(), state.assignee.as_deref()))) }
                 @if let Some(assignee) = &state.assignee { " (" (assignee) ")" }

@@ -261,6 +261,17 @@ pub async fn sign_in(
     store
         .create_console_session(&api_key::digest(&id), &session)
         .await?;
+    store
+        .append_audit(&[crate::storage::audit::AuditEntry {
+            organization: principal.org_slug.clone(),
+            role: role.as_str(),
+            action: "console-sign-in",
+            collection: None,
+            stix_id: None,
+            detail: serde_json::json!({ "credential": session.credential.split(':').next() })
+                .to_string(),
+        }])
+        .await?;
     tracing::info!(org = %principal.org_slug, role = role.as_str(), "console sign-in");
     Ok(SignedIn {
         cookie_value: id,

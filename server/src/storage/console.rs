@@ -26,6 +26,8 @@ pub struct Session {
 pub struct QueueFilter {
     pub sector: Option<String>,
     pub ceptoar: Option<String>,
+    /// The collection's alias.
+    pub collection: Option<String>,
     pub stix_type: Option<String>,
     pub tlp: Option<String>,
     /// `new`, `assigned`, `confirmed`, `false-positive` or `escalated`.
@@ -237,6 +239,9 @@ impl Store {
         if let Some(ceptoar) = &filter.ceptoar {
             sql.push(" AND g.ceptoar_slug = ")
                 .bind_text(ceptoar.as_str());
+        }
+        if let Some(collection) = &filter.collection {
+            sql.push(" AND c.alias = ").bind_text(collection.as_str());
         }
         if let Some(stix_type) = &filter.stix_type {
             sql.push(" AND o.stix_type = ")
