@@ -379,6 +379,34 @@ fn analysts_sign_in_filter_open_escalate_and_the_copy_is_served_over_taxii() {
         browser.title()
     );
     browser.screenshot(&shots.join("dashboard-ja.png"));
+
+    // Sign out; a member's read-only view and own score.
+    browser.goto(&format!("{base}/console/queue/?lang=en"));
+    browser.click(&browser.find("#sign-out"));
+    assert!(
+        browser.url().ends_with("/console/sign-in/"),
+        "{}",
+        browser.url()
+    );
+    browser.goto(&format!("{base}/console/queue/"));
+    assert!(browser.url().ends_with("/console/sign-in/"), "signed out");
+    browser.fill(&browser.find("#secret"), &w.rail);
+    browser.click(&browser.find("#sign-in-button"));
+    assert!(
+        browser.url().ends_with("/console/objects/"),
+        "{}",
+        browser.url()
+    );
+    let listing = browser.source();
+    assert!(listing.contains(&w.rail_report) && listing.contains(&copy));
+    assert!(
+        !listing.contains(&w.green),
+        "the original stays in its sector"
+    );
+    browser.screenshot(&shots.join("member-objects.png"));
+    browser.goto(&format!("{base}/console/score/"));
+    assert!(!browser.find_all("#score-total").is_empty());
+    browser.screenshot(&shots.join("member-score.png"));
 }
 
 #[test]
