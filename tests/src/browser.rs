@@ -204,6 +204,33 @@ impl Browser {
         })
     }
 
+    /// Waits (up to 15 s) until an element matches a CSS selector, e.g. on the page a
+    /// click navigates to; panics with the page when none does.
+    pub fn wait_for(&self, css: &str) -> Element {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            if let Some(found) = self.find_all(css).into_iter().next() {
+                return found;
+            }
+            if Instant::now() > deadline {
+                return self.find(css);
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Waits (up to 15 s) until the current URL satisfies `test`.
+    pub fn wait_for_url(&self, test: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let url = self.url();
+            if test(&url) || Instant::now() > deadline {
+                return url;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     pub fn click(&self, element: &Element) {
         self.session_call(
             "POST",

@@ -241,6 +241,7 @@ fn analysts_sign_in_filter_open_escalate_and_the_copy_is_served_over_taxii() {
     browser.screenshot(&shots.join("sign-in.png"));
     browser.fill(&browser.find("#secret"), &w.analyst);
     browser.click(&browser.find("#sign-in-button"));
+    browser.wait_for_url(|u| u.ends_with("/console/queue/"));
     assert!(
         browser.url().ends_with("/console/queue/"),
         "analysts land on the queue: {}",
@@ -257,6 +258,7 @@ fn analysts_sign_in_filter_open_escalate_and_the_copy_is_served_over_taxii() {
     browser.click(&browser.find("#filter-type option[value=indicator]"));
     browser.click(&browser.find("#filter-sector option[value=electricity]"));
     browser.click(&browser.find("#apply-filters"));
+    browser.wait_for_url(|u| u.contains("sector=electricity"));
     assert!(
         browser.url().contains("sector=electricity"),
         "{}",
@@ -274,6 +276,7 @@ fn analysts_sign_in_filter_open_escalate_and_the_copy_is_served_over_taxii() {
 
     // Open the GREEN indicator.
     browser.click(&browser.find(&format!("tr[data-id='{}'] a.object-link", w.green)));
+    browser.wait_for("#pattern");
     assert!(browser.url().contains(&w.green), "{}", browser.url());
     let pattern = browser.text(&browser.find("#pattern"));
     assert!(
@@ -298,6 +301,7 @@ fn analysts_sign_in_filter_open_escalate_and_the_copy_is_served_over_taxii() {
 
     // Escalate.
     browser.click(&browser.find("#action-escalate"));
+    browser.wait_for("#notice");
     assert!(
         !browser.find_all("#notice").is_empty(),
         "a notice confirms the escalation: {}",
@@ -383,6 +387,7 @@ fn analysts_sign_in_filter_open_escalate_and_the_copy_is_served_over_taxii() {
     // Sign out; a member's read-only view and own score.
     browser.goto(&format!("{base}/console/queue/?lang=en"));
     browser.click(&browser.find("#sign-out"));
+    browser.wait_for("#sign-in-button");
     assert!(
         browser.url().ends_with("/console/sign-in/"),
         "{}",
@@ -392,6 +397,7 @@ fn analysts_sign_in_filter_open_escalate_and_the_copy_is_served_over_taxii() {
     assert!(browser.url().ends_with("/console/sign-in/"), "signed out");
     browser.fill(&browser.find("#secret"), &w.rail);
     browser.click(&browser.find("#sign-in-button"));
+    browser.wait_for_url(|u| u.ends_with("/console/objects/"));
     assert!(
         browser.url().ends_with("/console/objects/"),
         "{}",
@@ -445,6 +451,7 @@ fn a_script_in_a_pattern_or_description_renders_inert() {
     browser.goto(&format!("{}/console/sign-in/", hub.base));
     browser.fill(&browser.find("#secret"), &analyst);
     browser.click(&browser.find("#sign-in-button"));
+    browser.wait_for("#signed-in-as");
     browser.goto(&format!("{}/console/objects/{id}/", hub.base));
     assert_eq!(
         browser.execute("return typeof window.pwned"),
