@@ -212,10 +212,8 @@ pub async fn act(
     };
     store.record_triage(&event, audit).await?;
     tracing::info!(stix.id = %id, action = action.as_str(), analyst = %viewer.analyst, "triage");
-    let location = format!(
-        "/console/objects/{id}/?{}",
-        serde_urlencoded::to_string([("done", message.as_str())]).unwrap_or_default()
-    );
+    tracing::debug!(%message, "triage done");
+    let location = format!("/console/objects/{id}/?done={}", action.as_str());
     Ok(HttpResponse::SeeOther()
         .insert_header((header::LOCATION, location))
         .finish())

@@ -557,9 +557,9 @@ pub async fn object(
         .get("name")
         .and_then(|n| n.as_str())
         .map_or_else(|| id.clone(), str::to_owned);
-    let done = ObjectQueryParse::parse(&request);
+    let done = done_action(&request);
     let body = html! {
-        @if let Some(done) = done { p class="notice" id="notice" { (lang.t("done")) " " (done) } }
+        @if let Some(done) = done { p class="notice" id="notice" { (lang.t("done")) " (" (done.as_str()) ")" } }
         p {
             code id="object-id" { (id) } " · " (latest.collection) " · " (tlp_badge(&latest.tlp))
             @if analyst {
@@ -656,15 +656,12 @@ pub async fn object(
     ))
 }
 
-struct ObjectQueryParse;
-
-impl ObjectQueryParse {
-    /// The message after a completed action (`?done=`), as plain text.
-    fn parse(request: &HttpRequest) -> Option<String> {
-        serde_urlencoded::from_str::<ObjectQuery>(request.query_string())
-            .ok()
-            .and_then(|q| some(&q.done))
-    }
+/// The action just completed (`?done=<action>`): only known actions, so a crafted link
+/// cannot put its own words on the page.
+fn done_action(request: &HttpRequest) -> Option<crate::storage::triage::TriageAction> {
+    serde_urlencoded::from_str::<ObjectQuery>(request.query_string())
+        .ok()
+        .and_then(|q| crate::storage::triage::TriageAction::parse(q.done.trim()))
 }
 
 fn short(id: &str) -> String {
