@@ -868,3 +868,42 @@ fn the_queue_pages_newest_first_and_rejects_bad_filters() {
     assert_eq!(nonsense.status, 404);
     let _: Value = hub.get("collections/", &analyst).json();
 }
+
+/// Runs an UPDATE on the hub's sessions, as time passing would.
+fn age_sessions(database_url: &str, set: &str) {
+    use sqlx::Connection;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let mut connection = sqlx::SqliteConnection::connect(database_url).await.unwrap();
+        let done = sqlx::query(&format!("UPDATE console_sessions SET {set}"))
+            .execute(&mut connection)
+            .await
+            .unwrap();
+        assert!(done.rows_affected() > 0, "a session to age");
+        connection.close().await.unwrap();
+    });
+}
+
+#[test]
+fn sessions_expire_after_idle_minutes_and_at_their_absolute_end() {
+    let w = world();
+    let mut analyst = Client::new(&w.hub);
+    analyst.sign_in("", &w.analyst);
+    assert_eq!(analyst.get("/console/queue/").status, 200);
+    age_sessions(&w.hub.database_url, "last_seen = last_seen - 31 * 60000000");
+    let idle = analyst.get("/console/queue/");
+    assert_eq!(idle.status, 303, "30 idle minutes end a session");
+    assert_eq!(idle.location.as_deref(), Some("/console/sign-in/"));
+
+    analyst.sign_in("", &w.analyst);
+    assert_eq!(analyst.get("/console/queue/").status, 200);
+    age_sessions(&w.hub.database_url, "expires_at = created_at + 1");
+    assert_eq!(
+        analyst.get("/console/queue/").status,
+        303,
+        "a session ends at its absolute end, however active"
+    );
+}

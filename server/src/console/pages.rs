@@ -615,7 +615,7 @@ pub async fn object(
                             td { (when(s.date_added)) } td { (s.sector) }
                             @if analyst { td { (s.producer) } }
                             td { a href={ "/console/objects/" (sighting_id(s)) "/" } { (short(&sighting_id(s))) } }
-                            td { "count: " (sighting_count(s)) }
+                            td { (lang.t("count")) ": " (sighting_count(s)) }
                         } } } }
                     }
                 }
@@ -623,7 +623,7 @@ pub async fn object(
                     h2 { (lang.t("versions")) }
                     table id="versions" { tbody { @for v in &versions { tr {
                         td { (v.version) } td { (when(v.date_added)) } td { (v.collection) } td { (tlp_badge(&v.tlp)) }
-                        td { @if v.is_latest { "latest" } }
+                        td { @if v.is_latest { (lang.t("latest")) } }
                     } } } }
                 }
                 @if analyst {

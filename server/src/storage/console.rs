@@ -352,8 +352,9 @@ impl Store {
         })
     }
 
-    /// Versions added since `since` (microseconds) per producing sector and UTC day
-    /// (days since the epoch), within `scope`.
+    /// Versions members added since `since` (microseconds) per producing sector and UTC
+    /// day (days since the epoch), within `scope`; the coordination center's copies and
+    /// advisories are not submissions.
     pub async fn console_submissions_per_day(
         &self,
         since: i64,
@@ -363,7 +364,8 @@ impl Store {
         let mut sql = Sql::new(
             "SELECT g.sector_slug, o.date_added / 86400000000, COUNT(*) FROM objects o \
              JOIN organizations g ON g.pk = o.producer_pk \
-             WHERE o.collection_pk IN (SELECT pk FROM collections) AND o.date_added >= ",
+             WHERE g.role = 'member' \
+             AND o.collection_pk IN (SELECT pk FROM collections) AND o.date_added >= ",
         );
         sql.bind_int(since);
         push_scope(&mut sql, scope);
