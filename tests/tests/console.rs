@@ -907,3 +907,80 @@ fn sessions_expire_after_idle_minutes_and_at_their_absolute_end() {
         "a session ends at its absolute end, however active"
     );
 }
+
+fn sighting(of: &str, count: u32) -> String {
+    json!({
+        "type": "sighting", "spec_version": "2.1", "id": stix_id("sighting"),
+        "created": "2026-02-01T00:00:00.000Z", "modified": "2026-02-01T00:00:00.000Z",
+        "sighting_of_ref": of, "count": count,
+    })
+    .to_string()
+}
+
+#[test]
+fn the_object_page_shows_sightings_and_versions_as_each_viewer_may_see_them() {
+    let w = world();
+    // A new version of the GREEN indicator, and sightings: one the railway member may
+    // read (in its sector), one it may not (in electricity).
+    let newer = indicator(
+        &w.green,
+        "C2 shared by power (v2)",
+        "[ipv4-addr:value = '203.0.113.77'] OR [domain-name:value = 'c2.example.net']",
+        &[GREEN],
+        "",
+    )
+    .replace(
+        "\"modified\":\"2026-01-01T00:00:00.000Z\"",
+        "\"modified\":\"2026-01-02T00:00:00.000Z\"",
+    );
+    post(
+        &w.hub,
+        "sector-electricity",
+        &w.power,
+        &[newer, sighting(&w.rail_report, 7)],
+    );
+    post(
+        &w.hub,
+        "sector-railway",
+        &w.rail,
+        &[sighting(&w.rail_report, 3)],
+    );
+
+    let mut analyst = Client::new(&w.hub);
+    analyst.sign_in("", &w.analyst);
+    let page = analyst.get(&format!("/console/objects/{}/", w.green)).body;
+    let versions = &page[page.find("id=\"versions\"").unwrap()..];
+    assert!(
+        versions.contains("2026-01-02T00:00:00.000Z")
+            && versions.contains("2026-01-01T00:00:00.000Z"),
+        "both versions are listed"
+    );
+    assert!(
+        page.contains("C2 shared by power (v2)"),
+        "the latest version is shown"
+    );
+    let page = analyst
+        .get(&format!("/console/objects/{}/", w.rail_report))
+        .body;
+    let sightings = &page[page.find("id=\"sightings\"").unwrap()..];
+    assert!(
+        sightings.contains(": 7") && sightings.contains(": 3"),
+        "both sightings"
+    );
+    assert!(
+        sightings.contains("tokyo-power"),
+        "analysts see who sighted it"
+    );
+
+    let mut member = Client::new(&w.hub);
+    member.sign_in("", &w.rail);
+    let page = member
+        .get(&format!("/console/objects/{}/", w.rail_report))
+        .body;
+    let sightings = &page[page.find("id=\"sightings\"").unwrap()..];
+    assert!(sightings.contains(": 3"), "its own sighting");
+    assert!(
+        !sightings.contains(": 7") && !page.contains("tokyo-power"),
+        "the electricity sector's sighting is not shown to a railway member"
+    );
+}
