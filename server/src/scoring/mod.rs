@@ -130,17 +130,18 @@ impl Scoring {
         }
     }
 
-    /// One batch; returns whether facts remain.
-    async fn step(&self) -> Result<bool, ScoringError> {
+    /// One batch of at most `limit` versions; returns whether facts remain.
+    async fn step(&self, limit: i64) -> Result<bool, ScoringError> {
         let _running = self.running.lock().await;
         let mut tx = self.store.begin_write().await?;
-        let batch = apply_batch(&mut tx, i64::from(self.settings.batch_size.max(1))).await?;
+        let batch = apply_batch(&mut tx, limit.max(1)).await?;
         tx.commit().await.map_err(StoreError::from)?;
         Ok(batch.more)
     }
 
     /// Scores in the background for as long as the hub runs: after ingest has been quiet
-    /// for `idle_ms`, or once the ledger has waited `max_lag_seconds`.
+    /// for `idle_ms`, or once the ledger has waited `max_lag_seconds` (then in eighths
+    /// of a batch, one every `idle_ms`, so ingest keeps most of the write lock).
     pub fn spawn(self) -> tokio::task::JoinHandle<()> {
         tokio::spawn(async move {
             let idle = i64::try_from(self.settings.idle_ms)
@@ -154,7 +155,11 @@ impl Scoring {
                 if !quiet && waiting_since.elapsed() < max_lag {
                     continue;
                 }
-                match self.step().await {
+                // Forced by the lag during ingest, it takes small bites so that no
+                // POST waits long on the write lock.
+                let batch = i64::from(self.settings.batch_size);
+                let limit = if quiet { batch } else { batch / 8 };
+                match self.step(limit).await {
                     Ok(true) => {}
                     Ok(false) => waiting_since = std::time::Instant::now(),
                     Err(error) => tracing::warn!(%error, "scoring batch failed; retrying"),
