@@ -213,15 +213,10 @@ impl Scoring {
         with_counterparts: bool,
     ) -> Result<OrgScore, ScoringError> {
         self.catch_up().await?;
-        let mut connection = self
-            .store
-            .pool()
-            .acquire()
-            .await
-            .map_err(StoreError::from)?;
+        let mut connection = self.connection().await?;
         let now = Instant::now_micros();
         let daily = score::daily_points(&mut connection, Some(organization.pk)).await?;
-        let components = self.decayed(&daily, now);
+        let (total, components) = self.decayed(&daily, now);
         let ledger = score::ledger_of(
             &mut connection,
             organization.pk,
@@ -241,11 +236,8 @@ impl Scoring {
         let ledger_size = score::ledger_size(&mut connection, organization.pk).await?;
         Ok(OrgScore {
             organization: organization.slug.clone(),
-            total: rules::round(components.values().sum()),
-            components: components
-                .into_iter()
-                .map(|(k, v)| (k, rules::round(v)))
-                .collect(),
+            total,
+            components,
             ledger_size: ledger_size as u64,
             as_of: TaxiiTimestamp(now).to_string(),
             half_life_days: self.settings.half_life_days,
@@ -277,12 +269,7 @@ impl Scoring {
     /// Member organisations in the scope, best first (equal totals share a rank).
     pub async fn leaderboard(&self, scope: &Scope) -> Result<Vec<Standing>, ScoringError> {
         self.catch_up().await?;
-        let mut connection = self
-            .store
-            .pool()
-            .acquire()
-            .await
-            .map_err(StoreError::from)?;
+        let mut connection = self.connection().await?;
         let now = Instant::now_micros();
         let daily = score::daily_points(&mut connection, None).await?;
         let mut by_org: BTreeMap<i64, Vec<score::DailyPoints>> = BTreeMap::new();
@@ -300,15 +287,12 @@ impl Scoring {
             });
         let mut standings: Vec<Standing> = members
             .map(|o| {
-                let components =
+                let (total, components) =
                     self.decayed(by_org.get(&o.pk).map_or(&[][..], Vec::as_slice), now);
                 Standing {
                     rank: 0,
-                    total: rules::round(components.values().sum()),
-                    components: components
-                        .into_iter()
-                        .map(|(k, v)| (k, rules::round(v)))
-                        .collect(),
+                    total,
+                    components,
                     organization: o.slug,
                     name: o.name,
                     sector: o.sector_slug,
@@ -331,8 +315,9 @@ impl Scoring {
         Ok(standings)
     }
 
-    /// Each component's points weighted by age (whole UTC days before today).
-    fn decayed(&self, daily: &[score::DailyPoints], now: i64) -> BTreeMap<String, f64> {
+    /// The total and each component: points weighted by age (whole UTC days before
+    /// today), rounded for display.
+    fn decayed(&self, daily: &[score::DailyPoints], now: i64) -> (f64, BTreeMap<String, f64>) {
         let today = rules::day_of(now);
         let mut components: BTreeMap<String, f64> = Component::ALL
             .iter()
@@ -342,7 +327,16 @@ impl Scoring {
             *components.entry(row.component.clone()).or_default() +=
                 row.points as f64 * rules::decay(today - row.day, self.settings.half_life_days);
         }
-        components
+        let total = rules::round(components.values().sum());
+        let rounded = components
+            .into_iter()
+            .map(|(component, score)| (component, rules::round(score)))
+            .collect();
+        (total, rounded)
+    }
+
+    async fn connection(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Any>, StoreError> {
+        Ok(self.store.pool().acquire().await?)
     }
 
     pub fn store(&self) -> &Store {

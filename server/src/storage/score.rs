@@ -259,6 +259,21 @@ pub struct ReportRow {
     pub relation: String,
 }
 
+fn report_from_row(row: &sqlx::any::AnyRow) -> Result<ReportRow, StoreError> {
+    let recipients: String = row.try_get(5)?;
+    Ok(ReportRow {
+        seq: row.try_get(0)?,
+        stix_id: row.try_get(1)?,
+        organization_pk: row.try_get(2)?,
+        collection_pk: row.try_get(3)?,
+        tlp: row.try_get(4)?,
+        recipients: serde_json::from_str(&recipients)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        at: row.try_get(6)?,
+        relation: row.try_get(7)?,
+    })
+}
+
 /// Reports not withdrawn of `kind:value`, oldest first, at most `limit`.
 pub async fn reports_of(
     connection: &mut AnyConnection,
@@ -276,22 +291,7 @@ pub async fn reports_of(
     .bind(limit)
     .fetch_all(&mut *connection)
     .await?;
-    rows.iter()
-        .map(|row| {
-            let recipients: String = row.try_get(5)?;
-            Ok(ReportRow {
-                seq: row.try_get(0)?,
-                stix_id: row.try_get(1)?,
-                organization_pk: row.try_get(2)?,
-                collection_pk: row.try_get(3)?,
-                tlp: row.try_get(4)?,
-                recipients: serde_json::from_str(&recipients)
-                    .map_err(|e| StoreError::Corrupt(e.to_string()))?,
-                at: row.try_get(6)?,
-                relation: row.try_get(7)?,
-            })
-        })
-        .collect()
+    rows.iter().map(report_from_row).collect()
 }
 
 /// The reports (not withdrawn) of an object id, in every collection, oldest first.
@@ -306,22 +306,7 @@ pub async fn reports_of_object(
     .bind(stix_id)
     .fetch_all(&mut *connection)
     .await?;
-    rows.iter()
-        .map(|row| {
-            let recipients: String = row.try_get(5)?;
-            Ok(ReportRow {
-                seq: row.try_get(0)?,
-                stix_id: row.try_get(1)?,
-                organization_pk: row.try_get(2)?,
-                collection_pk: row.try_get(3)?,
-                tlp: row.try_get(4)?,
-                recipients: serde_json::from_str(&recipients)
-                    .map_err(|e| StoreError::Corrupt(e.to_string()))?,
-                at: row.try_get(6)?,
-                relation: row.try_get(7)?,
-            })
-        })
-        .collect()
+    rows.iter().map(report_from_row).collect()
 }
 
 /// Whether an object id has a report in the collection (withdrawn or not).
