@@ -472,14 +472,21 @@ async fn score(settings: Settings, command: ScoreCommand) -> anyhow::Result<()> 
         }
         ScoreCommand::Recompute => {
             let started = std::time::Instant::now();
+            let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
+            let mut shown = std::time::Instant::now();
             let summary = scoring
                 .recompute(|facts| {
-                    eprint!("\rrecomputing the ledger: {facts} facts applied");
+                    // At most once a second: a rewritten line on a terminal, lines in logs.
+                    if shown.elapsed() >= std::time::Duration::from_secs(1) {
+                        shown = std::time::Instant::now();
+                        let end = if terminal { "\r" } else { "\n" };
+                        eprint!("recomputing the ledger: {facts} facts applied{end}");
+                    }
                 })
                 .await
                 .context("recomputing the ledger")?;
             eprintln!(
-                "\rrecomputed the ledger: {} facts, {} rows in {:.1} s{}",
+                "recomputed the ledger: {} facts, {} rows in {:.1} s{}",
                 summary.facts,
                 summary.ledger_rows,
                 started.elapsed().as_secs_f64(),

@@ -69,7 +69,6 @@ pub async fn add_decision(
             format!("no object '{}'", decision.object),
         ));
     }
-    let detail = serde_json::json!({ "comment": decision.comment });
     let event = store
         .record_triage(
             &NewTriageEvent {
@@ -77,7 +76,7 @@ pub async fn add_decision(
                 organization_pk: principal.org_pk,
                 analyst: principal.org_slug.clone(),
                 action,
-                detail: detail.clone(),
+                detail: serde_json::json!({ "comment": decision.comment }),
             },
             AuditEntry {
                 organization: principal.org_slug.clone(),
@@ -91,5 +90,12 @@ pub async fn add_decision(
             },
         )
         .await?;
-    Ok(HttpResponse::Created().json(event))
+    Ok(HttpResponse::Created().json(serde_json::json!({
+        "seq": event.seq,
+        "at": crate::stix::timestamp::TaxiiTimestamp(event.at).to_string(),
+        "object": event.stix_id,
+        "action": event.action,
+        "analyst": event.analyst,
+        "comment": decision.comment,
+    })))
 }

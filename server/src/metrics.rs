@@ -52,6 +52,8 @@ pub struct Metrics {
     failed_confirms: Counter,
     outbox_waiting: Gauge,
     outbox_oldest_seconds: Gauge<f64, std::sync::atomic::AtomicU64>,
+    ledger_waiting: Gauge,
+    ledger_oldest_seconds: Gauge<f64, std::sync::atomic::AtomicU64>,
 }
 
 fn latency_histogram() -> Histogram {
@@ -71,6 +73,8 @@ impl Default for Metrics {
         let failed_confirms = Counter::default();
         let outbox_waiting = Gauge::default();
         let outbox_oldest_seconds = Gauge::<f64, std::sync::atomic::AtomicU64>::default();
+        let ledger_waiting = Gauge::default();
+        let ledger_oldest_seconds = Gauge::<f64, std::sync::atomic::AtomicU64>::default();
         registry.register(
             "http_requests",
             "HTTP requests served, by route and status",
@@ -116,7 +120,19 @@ impl Default for Metrics {
             "Age of the oldest fan-out duty waiting (0 when none)",
             outbox_oldest_seconds.clone(),
         );
+        registry.register(
+            "ledger_waiting_versions",
+            "Stored object versions the contribution ledger has not scored yet",
+            ledger_waiting.clone(),
+        );
+        registry.register(
+            "ledger_oldest_age_seconds",
+            "Age of the oldest version waiting to be scored (0 when none)",
+            ledger_oldest_seconds.clone(),
+        );
         Metrics {
+            ledger_waiting,
+            ledger_oldest_seconds,
             published,
             failed_confirms,
             outbox_waiting,
@@ -228,6 +244,16 @@ pub async fn get_metrics(metrics: web::Data<Metrics>, store: web::Data<Store>) -
             metrics.outbox_oldest_seconds.set(age);
         }
         Err(error) => tracing::warn!(%error, "outbox lag unavailable"),
+    }
+    match store.ledger_lag().await {
+        Ok((waiting, oldest)) => {
+            metrics.ledger_waiting.set(waiting);
+            let age = oldest.map_or(0.0, |added| {
+                (crate::stix::timestamp::Instant::now_micros() - added).max(0) as f64 / 1e6
+            });
+            metrics.ledger_oldest_seconds.set(age);
+        }
+        Err(error) => tracing::warn!(%error, "ledger lag unavailable"),
     }
     let mut text = String::new();
     if let Err(error) = prometheus_client::encoding::text::encode(&mut text, &metrics.registry) {

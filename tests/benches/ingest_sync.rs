@@ -81,6 +81,8 @@ impl Measured {
 /// What the hub runs did, beyond throughput.
 struct HubRun {
     ingest: Measured,
+    /// After ingest: how long the contribution ledger took to catch up (scoring on).
+    ledger_catch_up: Option<f64>,
     ingest_http: f64,
     ingest_cpu: f64,
     /// Objects in the first tenth of the envelopes.
@@ -161,7 +163,51 @@ fn run() -> Result<()> {
     let json_bytes: usize = objects.iter().map(|o| o.json.len()).sum();
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
 
-    let hub_run = run_hub(&objects, &envelopes, pin.as_ref())?;
+    // Scoring yields to ingest; the same ingest with scoring off shows what it costs.
+    // Runs alternate off, on, on, off (BENCH_SCORING_ROUNDS pairs, default 2) so drift
+    // in the machine's load falls on both sides; the details below are the first run
+    // with scoring on.
+    let rounds: usize = std::env::var("BENCH_SCORING_ROUNDS")
+        .ok()
+        .and_then(|text| text.parse().ok())
+        .unwrap_or(2)
+        .max(1);
+    let mut runs: Vec<(bool, HubRun)> = Vec::new();
+    for round in 0..rounds {
+        for scoring in if round % 2 == 0 {
+            [false, true]
+        } else {
+            [true, false]
+        } {
+            eprintln!(
+                "round {}/{rounds}: hub with scoring {} ...",
+                round + 1,
+                if scoring { "on" } else { "off" }
+            );
+            runs.push((
+                scoring,
+                run_hub(&objects, &envelopes, pin.as_ref(), scoring)?,
+            ));
+        }
+    }
+    let ingest_of = |wanted: bool| Measured {
+        seconds: runs
+            .iter()
+            .filter(|(scoring, _)| *scoring == wanted)
+            .map(|(_, run)| run.ingest.seconds)
+            .sum(),
+        rows: runs
+            .iter()
+            .filter(|(scoring, _)| *scoring == wanted)
+            .map(|(_, run)| run.ingest.rows)
+            .sum(),
+    };
+    let (ingest_off, ingest_on) = (ingest_of(false), ingest_of(true));
+    let hub_run = runs
+        .iter()
+        .position(|(scoring, _)| *scoring)
+        .map(|i| runs.swap_remove(i).1)
+        .ok_or("no run with scoring on")?;
 
     // Baselines on the hub's CPUs, now idle, so the ratios compare like with like.
     if let Some((hub_cpus, _)) = &pin {
@@ -218,6 +264,19 @@ fn run() -> Result<()> {
         &h.ingest,
         Some(h.ingest.rate() / insert.rate()),
     );
+    let off = &ingest_off;
+    line(
+        &mut out,
+        &format!("hub ingest, {rounds} runs with scoring off"),
+        off,
+        Some(off.rate() / insert.rate()),
+    );
+    line(
+        &mut out,
+        &format!("hub ingest, {rounds} runs with scoring on"),
+        &ingest_on,
+        Some(ingest_on.rate() / insert.rate()),
+    );
     line(
         &mut out,
         "SQLite insert (1,000 rows/tx, 100/INSERT)",
@@ -232,6 +291,12 @@ fn run() -> Result<()> {
     );
     line(&mut out, "SQLite keyset scan (LIMIT 1000)", &scan, None);
     let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "scoring        ingest with scoring on / off: {:.1} % ({rounds} runs each); the ledger caught up {:.3} s after the last POST",
+        ingest_on.rate() / off.rate() * 100.0,
+        h.ledger_catch_up.unwrap_or_default(),
+    );
     let _ = writeln!(
         out,
         "ingest detail  first 10 %: {} obj/s, last 10 %: {} obj/s; POST p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
@@ -457,11 +522,15 @@ fn run_hub(
     objects: &[Generated],
     envelopes: &[String],
     pin: Option<&(String, Option<String>)>,
+    scoring: bool,
 ) -> Result<HubRun> {
     let scratch = Scratch::new();
+    let scoring_env = format!("KYOYU_SCORING__ENABLED={scoring}");
     let hub = match pin {
-        Some((cpus, _)) => Hub::start_prefixed(&scratch, &["taskset", "-c", cpus], &[]),
-        None => Hub::start(&scratch),
+        Some((cpus, _)) => {
+            Hub::start_prefixed(&scratch, &["env", &scoring_env, "taskset", "-c", cpus], &[])
+        }
+        None => Hub::start_prefixed(&scratch, &["env", &scoring_env], &[]),
     };
     if let Some((_, Some(client))) = pin {
         pin_self(client);
@@ -529,6 +598,21 @@ fn run_hub(
     let ingest_cpu = cpu_seconds(pid)? - cpu_before;
     let at_full = memory(pid)?;
     let at_full_connections = connections(pid);
+    // A score read brings the ledger up to date before it answers.
+    let ledger_catch_up = if scoring {
+        let asked = Instant::now();
+        let reply = hub.get(&format!("{}/scores/me/", hub.base), &token);
+        if reply.status != 200 {
+            return Err(format!(
+                "GET /scores/me/ answered {}: {}",
+                reply.status,
+                truncate(&reply.body)
+            ));
+        }
+        Some(asked.elapsed().as_secs_f64())
+    } else {
+        None
+    };
     let at_tenth = at_tenth.unwrap_or(at_full);
     let tenth_rows = |envelopes: &mut dyn Iterator<Item = &[Generated]>| -> usize {
         envelopes.take(tenth).map(<[Generated]>::len).sum()
@@ -656,6 +740,7 @@ fn run_hub(
             seconds: ingest_seconds,
             rows: objects.len(),
         },
+        ledger_catch_up,
         ingest_http,
         ingest_cpu,
         tenth_rows: first_rows,

@@ -569,3 +569,81 @@ fn members_see_ranks_and_their_own_detail_and_recompute_matches() {
     assert_eq!(before["components"], after["components"]);
     assert_eq!(after["ledger_size"], 3);
 }
+
+/// docs/scoring.md's worked example, minus the timeliness row (here the second report
+/// follows within seconds, so there is no lead to reward).
+#[test]
+fn worked_example_from_the_docs() {
+    let World {
+        _scratch,
+        hub,
+        analyst,
+    } = world();
+    let bank_a = hub.member("bank-a", "finance-banking", "member");
+    let power_b = hub.member("power-b", "electricity", "member");
+    let bank_c = hub.member("bank-c", "finance-banking", "member");
+    let rail_d = hub.member("rail-d", "railway", "member");
+    let ip = "203.0.113.10";
+    let i1 = stix_id("indicator");
+    let mut first: Value = serde_json::from_str(&indicator(&i1, NOW, ip)).expect("json");
+    first["valid_until"] = json!("2027-01-01T00:00:00Z");
+    first["confidence"] = json!(75);
+    post(&hub, &bank_a, "sector-finance", &[first.to_string()]);
+    post(
+        &hub,
+        &power_b,
+        "sector-electricity",
+        &[indicator(&stix_id("indicator"), NOW, ip)],
+    );
+    post(
+        &hub,
+        &bank_c,
+        "sector-finance",
+        &[indicator(&stix_id("indicator"), NOW, ip)],
+    );
+    // bank-a also shares I1 with everyone; rail-d reads it there and sights it.
+    post(&hub, &bank_a, "cross-sector", &[first.to_string()]);
+    post(&hub, &rail_d, "cross-sector", &[sighting(&i1, 1)]);
+
+    assert_eq!(
+        ledger(&hub, &analyst, "bank-a"),
+        rows(&[
+            ("novelty", 10),
+            ("corroboration", 40),
+            ("novelty", 90),
+            ("completeness", 10),
+            ("corroboration", 40),
+            ("corroboration", 20),
+        ])
+    );
+    assert_eq!(ledger(&hub, &analyst, "power-b"), rows(&[("novelty", 30)]));
+    assert_eq!(ledger(&hub, &analyst, "bank-c"), rows(&[]));
+    assert_eq!(ledger(&hub, &analyst, "rail-d"), rows(&[("feedback", 8)]));
+    assert_eq!(total(&hub, &analyst, "bank-a"), 210.0);
+}
+
+/// Operators see how far the ledger is behind; a score read brings it up to date.
+#[test]
+fn metrics_show_the_ledger_lag_until_a_read_catches_up() {
+    let scratch = Scratch::new();
+    let config = scratch.0.join("kyoyu.toml");
+    std::fs::write(&config, "[scoring]\nenabled = false\n").expect("config");
+    let hub = Hub::start_with(&scratch, &["--config", config.to_str().expect("path")]);
+    let member = hub.member("lagging", "water", "member");
+    let objects: Vec<String> = (0..3)
+        .map(|i| indicator(&stix_id("indicator"), NOW, &format!("192.0.2.{i}")))
+        .collect();
+    post(&hub, &member, "cross-sector", &objects);
+    let waiting = |hub: &Hub| -> String {
+        let metrics = hub.get(&format!("{}/metrics/", hub.base), "").body;
+        metrics
+            .lines()
+            .find(|line| line.starts_with("kyoyu_ledger_waiting_versions "))
+            .unwrap_or_else(|| panic!("no ledger gauge in:\n{metrics}"))
+            .to_owned()
+    };
+    assert_eq!(waiting(&hub), "kyoyu_ledger_waiting_versions 3");
+    let own = hub.get(&format!("{}/scores/me/", hub.base), &member).json();
+    assert_eq!(own["total"], 30.0, "{own}");
+    assert_eq!(waiting(&hub), "kyoyu_ledger_waiting_versions 0");
+}

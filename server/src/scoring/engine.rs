@@ -136,7 +136,7 @@ impl<'c> Engine<'c> {
             if object.get("revoked") == Some(&Value::Bool(true)) {
                 self.on_revocation(version).await?;
             }
-            return Ok(());
+            return self.on_copy(version, &object).await;
         }
         match version.stix_type.as_str() {
             "sighting" | "opinion" => {
@@ -160,6 +160,54 @@ impl<'c> Engine<'c> {
             "relationship" => self.on_relationship(version, &object).await,
             _ => self.on_report(version, &object).await,
         }
+    }
+
+    /// The same organisation's object in one more collection: no credit, but it widens
+    /// who could see it (for later re-posts, sightings and opinions).
+    async fn on_copy(
+        &mut self,
+        version: &VersionFact,
+        object: &Map<String, Value>,
+    ) -> Result<(), StoreError> {
+        if score::reports_of_object(self.connection, &version.stix_id)
+            .await?
+            .is_empty()
+            || score::reported_in(self.connection, &version.stix_id, version.collection_pk).await?
+        {
+            return Ok(());
+        }
+        let observables: Vec<(String, String)> = observable::extract(object)
+            .iter()
+            .map(|o| (o.kind.as_str().to_owned(), o.value.clone()))
+            .collect();
+        let report = ReportRow {
+            seq: version.seq,
+            stix_id: version.stix_id.clone(),
+            organization_pk: version.producer_pk,
+            collection_pk: version.collection_pk,
+            tlp: version.tlp.clone(),
+            recipients: version.recipients.clone(),
+            at: version.at,
+            relation: "own".to_owned(),
+        };
+        score::insert_report(
+            self.connection,
+            &report,
+            &version.stix_type,
+            0,
+            &observables,
+        )
+        .await
+    }
+
+    /// Whether the organisation could see the object id in any collection.
+    async fn sees_object(
+        &mut self,
+        organization_pk: i64,
+        stix_id: &str,
+    ) -> Result<bool, StoreError> {
+        let reports = score::reports_of_object(self.connection, stix_id).await?;
+        Ok(reports.iter().any(|r| self.sees(organization_pk, r)))
     }
 
     async fn on_report(
@@ -534,10 +582,7 @@ impl<'c> Engine<'c> {
         let Some(of) = object.get("sighting_of_ref").and_then(Value::as_str) else {
             return Ok(());
         };
-        let Some(report) = score::report_of_object(self.connection, of).await? else {
-            return Ok(());
-        };
-        if !self.sees(version.producer_pk, &report) {
+        if !self.sees_object(version.producer_pk, of).await? {
             return Ok(());
         }
         score::insert_sighting(
@@ -580,10 +625,7 @@ impl<'c> Engine<'c> {
             let Some(mut state) = score::object_state(self.connection, id).await? else {
                 continue;
             };
-            let Some(report) = score::report_of_object(self.connection, id).await? else {
-                continue;
-            };
-            if state.organization_pk == reporter || !self.sees(reporter, &report) {
+            if state.organization_pk == reporter || !self.sees_object(reporter, id).await? {
                 continue;
             }
             let reporters =

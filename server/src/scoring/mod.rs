@@ -130,17 +130,18 @@ impl Scoring {
         }
     }
 
-    /// One batch; returns whether facts remain.
-    async fn step(&self) -> Result<bool, ScoringError> {
+    /// One batch of at most `limit` versions; returns whether facts remain.
+    async fn step(&self, limit: i64) -> Result<bool, ScoringError> {
         let _running = self.running.lock().await;
         let mut tx = self.store.begin_write().await?;
-        let batch = apply_batch(&mut tx, i64::from(self.settings.batch_size.max(1))).await?;
+        let batch = apply_batch(&mut tx, limit.max(1)).await?;
         tx.commit().await.map_err(StoreError::from)?;
         Ok(batch.more)
     }
 
     /// Scores in the background for as long as the hub runs: after ingest has been quiet
-    /// for `idle_ms`, or once the ledger has waited `max_lag_seconds`.
+    /// for `idle_ms`, or once the ledger has waited `max_lag_seconds` (then in eighths
+    /// of a batch, one every `idle_ms`, so ingest keeps most of the write lock).
     pub fn spawn(self) -> tokio::task::JoinHandle<()> {
         tokio::spawn(async move {
             let idle = i64::try_from(self.settings.idle_ms)
@@ -154,7 +155,11 @@ impl Scoring {
                 if !quiet && waiting_since.elapsed() < max_lag {
                     continue;
                 }
-                match self.step().await {
+                // Forced by the lag during ingest, it takes small bites so that no
+                // POST waits long on the write lock.
+                let batch = i64::from(self.settings.batch_size);
+                let limit = if quiet { batch } else { batch / 8 };
+                match self.step(limit).await {
                     Ok(true) => {}
                     Ok(false) => waiting_since = std::time::Instant::now(),
                     Err(error) => tracing::warn!(%error, "scoring batch failed; retrying"),
@@ -208,15 +213,10 @@ impl Scoring {
         with_counterparts: bool,
     ) -> Result<OrgScore, ScoringError> {
         self.catch_up().await?;
-        let mut connection = self
-            .store
-            .pool()
-            .acquire()
-            .await
-            .map_err(StoreError::from)?;
+        let mut connection = self.connection().await?;
         let now = Instant::now_micros();
         let daily = score::daily_points(&mut connection, Some(organization.pk)).await?;
-        let components = self.decayed(&daily, now);
+        let (total, components) = self.decayed(&daily, now);
         let ledger = score::ledger_of(
             &mut connection,
             organization.pk,
@@ -236,11 +236,8 @@ impl Scoring {
         let ledger_size = score::ledger_size(&mut connection, organization.pk).await?;
         Ok(OrgScore {
             organization: organization.slug.clone(),
-            total: rules::round(components.values().sum()),
-            components: components
-                .into_iter()
-                .map(|(k, v)| (k, rules::round(v)))
-                .collect(),
+            total,
+            components,
             ledger_size: ledger_size as u64,
             as_of: TaxiiTimestamp(now).to_string(),
             half_life_days: self.settings.half_life_days,
@@ -272,12 +269,7 @@ impl Scoring {
     /// Member organisations in the scope, best first (equal totals share a rank).
     pub async fn leaderboard(&self, scope: &Scope) -> Result<Vec<Standing>, ScoringError> {
         self.catch_up().await?;
-        let mut connection = self
-            .store
-            .pool()
-            .acquire()
-            .await
-            .map_err(StoreError::from)?;
+        let mut connection = self.connection().await?;
         let now = Instant::now_micros();
         let daily = score::daily_points(&mut connection, None).await?;
         let mut by_org: BTreeMap<i64, Vec<score::DailyPoints>> = BTreeMap::new();
@@ -295,15 +287,12 @@ impl Scoring {
             });
         let mut standings: Vec<Standing> = members
             .map(|o| {
-                let components =
+                let (total, components) =
                     self.decayed(by_org.get(&o.pk).map_or(&[][..], Vec::as_slice), now);
                 Standing {
                     rank: 0,
-                    total: rules::round(components.values().sum()),
-                    components: components
-                        .into_iter()
-                        .map(|(k, v)| (k, rules::round(v)))
-                        .collect(),
+                    total,
+                    components,
                     organization: o.slug,
                     name: o.name,
                     sector: o.sector_slug,
@@ -326,8 +315,9 @@ impl Scoring {
         Ok(standings)
     }
 
-    /// Each component's points weighted by age (whole UTC days before today).
-    fn decayed(&self, daily: &[score::DailyPoints], now: i64) -> BTreeMap<String, f64> {
+    /// The total and each component: points weighted by age (whole UTC days before
+    /// today), rounded for display.
+    fn decayed(&self, daily: &[score::DailyPoints], now: i64) -> (f64, BTreeMap<String, f64>) {
         let today = rules::day_of(now);
         let mut components: BTreeMap<String, f64> = Component::ALL
             .iter()
@@ -337,7 +327,16 @@ impl Scoring {
             *components.entry(row.component.clone()).or_default() +=
                 row.points as f64 * rules::decay(today - row.day, self.settings.half_life_days);
         }
-        components
+        let total = rules::round(components.values().sum());
+        let rounded = components
+            .into_iter()
+            .map(|(component, score)| (component, rules::round(score)))
+            .collect();
+        (total, rounded)
+    }
+
+    async fn connection(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Any>, StoreError> {
+        Ok(self.store.pool().acquire().await?)
     }
 
     pub fn store(&self) -> &Store {

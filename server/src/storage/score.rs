@@ -259,6 +259,21 @@ pub struct ReportRow {
     pub relation: String,
 }
 
+fn report_from_row(row: &sqlx::any::AnyRow) -> Result<ReportRow, StoreError> {
+    let recipients: String = row.try_get(5)?;
+    Ok(ReportRow {
+        seq: row.try_get(0)?,
+        stix_id: row.try_get(1)?,
+        organization_pk: row.try_get(2)?,
+        collection_pk: row.try_get(3)?,
+        tlp: row.try_get(4)?,
+        recipients: serde_json::from_str(&recipients)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        at: row.try_get(6)?,
+        relation: row.try_get(7)?,
+    })
+}
+
 /// Reports not withdrawn of `kind:value`, oldest first, at most `limit`.
 pub async fn reports_of(
     connection: &mut AnyConnection,
@@ -276,49 +291,38 @@ pub async fn reports_of(
     .bind(limit)
     .fetch_all(&mut *connection)
     .await?;
-    rows.iter()
-        .map(|row| {
-            let recipients: String = row.try_get(5)?;
-            Ok(ReportRow {
-                seq: row.try_get(0)?,
-                stix_id: row.try_get(1)?,
-                organization_pk: row.try_get(2)?,
-                collection_pk: row.try_get(3)?,
-                tlp: row.try_get(4)?,
-                recipients: serde_json::from_str(&recipients)
-                    .map_err(|e| StoreError::Corrupt(e.to_string()))?,
-                at: row.try_get(6)?,
-                relation: row.try_get(7)?,
-            })
-        })
-        .collect()
+    rows.iter().map(report_from_row).collect()
 }
 
-/// The earliest report (not withdrawn) of an object id.
-pub async fn report_of_object(
+/// The reports (not withdrawn) of an object id, in every collection, oldest first.
+pub async fn reports_of_object(
     connection: &mut AnyConnection,
     stix_id: &str,
-) -> Result<Option<ReportRow>, StoreError> {
-    let row = sqlx::query(
+) -> Result<Vec<ReportRow>, StoreError> {
+    let rows = sqlx::query(
         "SELECT seq, stix_id, organization_pk, collection_pk, tlp, recipients, at, relation \
-         FROM score_reports WHERE stix_id = $1 AND withdrawn_at IS NULL ORDER BY seq LIMIT 1",
+         FROM score_reports WHERE stix_id = $1 AND withdrawn_at IS NULL ORDER BY seq",
     )
     .bind(stix_id)
-    .fetch_optional(&mut *connection)
+    .fetch_all(&mut *connection)
     .await?;
-    let Some(row) = row else { return Ok(None) };
-    let recipients: String = row.try_get(5)?;
-    Ok(Some(ReportRow {
-        seq: row.try_get(0)?,
-        stix_id: row.try_get(1)?,
-        organization_pk: row.try_get(2)?,
-        collection_pk: row.try_get(3)?,
-        tlp: row.try_get(4)?,
-        recipients: serde_json::from_str(&recipients)
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?,
-        at: row.try_get(6)?,
-        relation: row.try_get(7)?,
-    }))
+    rows.iter().map(report_from_row).collect()
+}
+
+/// Whether an object id has a report in the collection (withdrawn or not).
+pub async fn reported_in(
+    connection: &mut AnyConnection,
+    stix_id: &str,
+    collection_pk: i64,
+) -> Result<bool, StoreError> {
+    let row = sqlx::query(
+        "SELECT EXISTS (SELECT 1 FROM score_reports WHERE stix_id = $1 AND collection_pk = $2)",
+    )
+    .bind(stix_id)
+    .bind(collection_pk)
+    .fetch_one(&mut *connection)
+    .await?;
+    Ok(row.try_get::<i64, _>(0)? != 0)
 }
 
 pub async fn insert_report(
@@ -791,6 +795,18 @@ fn audience_from_row(row: &sqlx::any::AnyRow) -> Result<Audience, StoreError> {
 }
 
 impl super::Store {
+    /// Versions not yet scored, and the `date_added` of the oldest (microseconds).
+    pub async fn ledger_lag(&self) -> Result<(i64, Option<i64>), StoreError> {
+        let mut connection = self.pool.acquire().await?;
+        let row = sqlx::query(
+            "SELECT COUNT(*), MIN(date_added) FROM objects \
+             WHERE seq > (SELECT object_seq FROM score_progress WHERE id = 1)",
+        )
+        .fetch_one(&mut *connection)
+        .await?;
+        Ok((row.try_get(0)?, row.try_get(1)?))
+    }
+
     /// The audience of every stored version of an object, in every collection.
     pub async fn version_audiences_of(&self, stix_id: &str) -> Result<Vec<Audience>, StoreError> {
         let mut connection = self.pool.acquire().await?;
