@@ -7,8 +7,10 @@
 //! triage event recorded with its audit entry (`Store::record_triage`).
 
 pub mod actions;
+pub mod dashboard;
 pub mod i18n;
 pub mod layout;
+pub mod object;
 pub mod pages;
 pub mod pattern;
 pub mod session;
@@ -108,13 +110,13 @@ pub fn routes(config: &mut web::ServiceConfig) {
             .route("/sign-out/", web::post().to(pages::sign_out))
             .route("/queue/", web::get().to(pages::queue))
             .route("/objects/", web::get().to(pages::shared))
-            .route("/objects/{id}/", web::get().to(pages::object))
+            .route("/objects/{id}/", web::get().to(object::object))
             .route(
                 "/objects/{id}/actions/{action}/",
                 web::post().to(actions::act),
             )
-            .route("/dashboard/", web::get().to(pages::dashboard))
-            .route("/score/", web::get().to(pages::score))
+            .route("/dashboard/", web::get().to(dashboard::dashboard))
+            .route("/score/", web::get().to(dashboard::score))
             .default_service(web::to(pages::not_found)),
     );
 }
