@@ -383,6 +383,14 @@ fn analysts_sign_in_filter_open_escalate_and_the_copy_is_served_over_taxii() {
         browser.title()
     );
     browser.screenshot(&shots.join("dashboard-ja.png"));
+    browser.goto(&format!("{base}/console/objects/{}/", w.green));
+    assert!(
+        browser
+            .text(&browser.find("#actions"))
+            .contains("エスカレーション"),
+        "the object page in Japanese"
+    );
+    browser.screenshot(&shots.join("object-ja.png"));
 
     // Sign out; a member's read-only view and own score.
     browser.goto(&format!("{base}/console/queue/?lang=en"));

@@ -278,3 +278,32 @@ pub async fn sign_in(
         max_age,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_compare_whole_and_never_empty() {
+        let token = random_token();
+        assert_eq!(token.len(), 43, "256 bits, URL-safe base64");
+        assert_ne!(token, random_token());
+        assert!(same_token(&token, &token));
+        assert!(!same_token(&token[..42], &token), "a prefix");
+        assert!(
+            !same_token("", ""),
+            "an empty expected token matches nothing"
+        );
+    }
+
+    #[test]
+    fn session_cookies_are_http_only_strict_and_secure_over_tls() {
+        let cookie = set_cookie(SESSION_COOKIE, "v", 60, true, true);
+        assert_eq!(
+            cookie,
+            "kyoyu_session=v; Path=/console; Max-Age=60; SameSite=Strict; HttpOnly; Secure"
+        );
+        let plain = set_cookie(SESSION_COOKIE, "v", 0, false, true);
+        assert!(plain.contains("Max-Age=0") && !plain.contains("Secure"));
+    }
+}
