@@ -76,6 +76,7 @@ CREATE TABLE score_observations (
     organization_pk INTEGER NOT NULL,
     PRIMARY KEY (kind, value, seq)
 ) WITHOUT ROWID;
+CREATE INDEX score_observations_by_organization ON score_observations (kind, value, organization_pk);
 
 -- Credit state of each scored object (by its producer's id).
 CREATE TABLE score_objects (

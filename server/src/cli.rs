@@ -458,6 +458,11 @@ async fn score(settings: Settings, command: ScoreCommand) -> anyhow::Result<()> 
                 .organization(&org)
                 .await?
                 .with_context(|| format!("no organisation '{org}'"))?;
+            // The command waits for the whole ledger, however far behind it is.
+            scoring
+                .catch_up()
+                .await
+                .context("bringing the ledger up to date")?;
             let score = scoring
                 .score_with(&organization, ledger, None, true)
                 .await

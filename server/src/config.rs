@@ -68,6 +68,8 @@ pub struct ScoringSettings {
     pub idle_ms: u64,
     /// ...unless the ledger is this far behind.
     pub max_lag_seconds: u64,
+    /// A score read first brings the ledger up to date, for at most this long.
+    pub read_catch_up_ms: u64,
 }
 
 impl Default for ScoringSettings {
@@ -78,6 +80,7 @@ impl Default for ScoringSettings {
             batch_size: 2000,
             idle_ms: 250,
             max_lag_seconds: 60,
+            read_catch_up_ms: 2000,
         }
     }
 }

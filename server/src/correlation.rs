@@ -81,7 +81,7 @@ pub async fn get_correlations(
         )
         .await?;
     let relations = if principal.sees_everything() {
-        scoring.catch_up().await?;
+        scoring.catch_up_for_read().await?;
         let seqs: Vec<i64> = found.iter().map(|r| r.seq).collect();
         store.report_relations(&seqs).await?
     } else {

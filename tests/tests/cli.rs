@@ -223,9 +223,24 @@ fn demo_mode_prints_working_tokens_and_a_curl_line() {
     let objects = hub.get("collections/cross-sector/objects/", &token).json();
     assert_eq!(
         objects["objects"].as_array().map(Vec::len),
-        Some(5),
-        "the sample bundle is loaded"
+        Some(8),
+        "the sample bundle (5 objects) and the demo activity in cross-sector (3) are loaded"
     );
+    // The demo activity gives the leaderboard something to show: the first reporter
+    // leads, the independent finder earns a share, the re-poster nothing.
+    let board = hub
+        .get(&format!("{}/scores/leaderboard/", hub.base), &token)
+        .json();
+    let total_of = |slug: &str| {
+        board["standings"]
+            .as_array()
+            .and_then(|all| all.iter().find(|s| s["organization"] == slug))
+            .and_then(|s| s["total"].as_f64())
+            .unwrap_or_else(|| panic!("{slug} on the leaderboard: {board}"))
+    };
+    assert_eq!(board["standings"][0]["organization"], "demo-electricity");
+    assert_eq!(total_of("demo-gas"), 30.0);
+    assert_eq!(total_of("demo-railway"), 0.0);
 }
 
 #[test]

@@ -16,9 +16,13 @@ use crate::storage::organizations::Organization;
 use crate::storage::score::{self, Fact, LedgerEntry, ObjectState, ReportRow, VersionFact};
 use crate::storage::triage::{TriageAction, TriageEvent};
 
-/// Earlier reports read per observable: enough to decide first, independent or
-/// re-post; a bound on the work one very common observable can cause.
-const REPORTS_PER_OBSERVABLE: i64 = 200;
+/// Earlier reports by other organisations read per observable, earliest first: enough
+/// to decide independent or re-post and to credit the first reporters; a bound on the
+/// work one very common observable can cause.
+const REPORTS_PER_OBSERVABLE: i64 = 32;
+/// Earlier reports whose correlation count a new report raises, earliest first (counts
+/// are exact up to this, and at least this beyond).
+const CORRELATIONS_RAISED: usize = 20;
 
 /// How another organisation corroborated an object.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -225,19 +229,17 @@ impl<'c> Engine<'c> {
         let mut new_observables = Vec::new();
         let mut all_mine_before = true;
         for found in &observables {
-            let reports = score::reports_of(
+            let (kind, value) = (found.kind.as_str(), found.value.as_str());
+            let mine = score::reported_by(self.connection, kind, value, producer).await?;
+            all_mine_before &= mine;
+            let others = score::reports_by_others(
                 self.connection,
-                found.kind.as_str(),
-                &found.value,
+                kind,
+                value,
+                producer,
                 REPORTS_PER_OBSERVABLE,
             )
             .await?;
-            let mine = reports.iter().any(|r| r.organization_pk == producer);
-            all_mine_before &= mine;
-            let others: Vec<ReportRow> = reports
-                .into_iter()
-                .filter(|r| r.organization_pk != producer)
-                .collect();
             if others.is_empty() && !mine {
                 new_observables.push(found.to_string());
             }
@@ -259,7 +261,7 @@ impl<'c> Engine<'c> {
         let correlations = if relation == "own" {
             0
         } else {
-            for seq in earlier.keys() {
+            for seq in earlier.keys().take(CORRELATIONS_RAISED) {
                 score::add_correlation(self.connection, *seq).await?;
             }
             earlier.len() as i64

@@ -150,7 +150,7 @@ pub async fn get_sightings(
 ) -> Result<HttpResponse, ApiError> {
     let wanted: SightingsQuery = query(&request)
         .map_err(|_| ApiError::new(ErrorCode::InvalidFilter, "give '?of=<object id>'"))?;
-    scoring.catch_up().await?;
+    scoring.catch_up_for_read().await?;
     let collections = store.collections().await?;
     let readable = |audience: &crate::storage::score::Audience| {
         collections

@@ -117,9 +117,25 @@ impl Scoring {
 
     /// Applies every fact not yet in the ledger; returns how many.
     pub async fn catch_up(&self) -> Result<u64, ScoringError> {
+        self.catch_up_within(Duration::MAX).await
+    }
+
+    /// What a read does first: catch up, but for at most `scoring.read_catch_up_ms`, so
+    /// that a page never waits long on a large backlog (the background scorer goes on;
+    /// `/metrics/` shows what is left).
+    pub async fn catch_up_for_read(&self) -> Result<u64, ScoringError> {
+        self.catch_up_within(Duration::from_millis(self.settings.read_catch_up_ms))
+            .await
+    }
+
+    async fn catch_up_within(&self, budget: Duration) -> Result<u64, ScoringError> {
+        let started = std::time::Instant::now();
         let _running = self.running.lock().await;
         let mut total = 0;
         loop {
+            if started.elapsed() >= budget {
+                return Ok(total);
+            }
             let mut tx = self.store.begin_write().await?;
             let batch = apply_batch(&mut tx, i64::from(self.settings.batch_size.max(1))).await?;
             tx.commit().await.map_err(StoreError::from)?;
@@ -212,7 +228,7 @@ impl Scoring {
         before: Option<i64>,
         with_counterparts: bool,
     ) -> Result<OrgScore, ScoringError> {
-        self.catch_up().await?;
+        self.catch_up_for_read().await?;
         let mut connection = self.connection().await?;
         let now = Instant::now_micros();
         let daily = score::daily_points(&mut connection, Some(organization.pk)).await?;
@@ -268,7 +284,7 @@ impl Scoring {
 
     /// Member organisations in the scope, best first (equal totals share a rank).
     pub async fn leaderboard(&self, scope: &Scope) -> Result<Vec<Standing>, ScoringError> {
-        self.catch_up().await?;
+        self.catch_up_for_read().await?;
         let mut connection = self.connection().await?;
         let now = Instant::now_micros();
         let daily = score::daily_points(&mut connection, None).await?;

@@ -274,20 +274,43 @@ fn report_from_row(row: &sqlx::any::AnyRow) -> Result<ReportRow, StoreError> {
     })
 }
 
-/// Reports not withdrawn of `kind:value`, oldest first, at most `limit`.
-pub async fn reports_of(
+/// Whether the organisation has a report (not withdrawn) of `kind:value`.
+pub async fn reported_by(
     connection: &mut AnyConnection,
     kind: &str,
     value: &str,
+    organization_pk: i64,
+) -> Result<bool, StoreError> {
+    let row = sqlx::query(
+        "SELECT EXISTS (SELECT 1 FROM score_observations x JOIN score_reports r ON r.seq = x.seq \
+         WHERE x.kind = $1 AND x.value = $2 AND x.organization_pk = $3 AND r.withdrawn_at IS NULL)",
+    )
+    .bind(kind)
+    .bind(value)
+    .bind(organization_pk)
+    .fetch_one(&mut *connection)
+    .await?;
+    Ok(row.try_get::<i64, _>(0)? != 0)
+}
+
+/// Reports (not withdrawn) of `kind:value` by organisations other than `excluded`,
+/// oldest first, at most `limit`.
+pub async fn reports_by_others(
+    connection: &mut AnyConnection,
+    kind: &str,
+    value: &str,
+    excluded: i64,
     limit: i64,
 ) -> Result<Vec<ReportRow>, StoreError> {
     let rows = sqlx::query(
         "SELECT r.seq, r.stix_id, r.organization_pk, r.collection_pk, r.tlp, r.recipients, r.at, r.relation \
          FROM score_observations x JOIN score_reports r ON r.seq = x.seq \
-         WHERE x.kind = $1 AND x.value = $2 AND r.withdrawn_at IS NULL ORDER BY x.seq LIMIT $3",
+         WHERE x.kind = $1 AND x.value = $2 AND x.organization_pk <> $3 AND r.withdrawn_at IS NULL \
+         ORDER BY x.seq LIMIT $4",
     )
     .bind(kind)
     .bind(value)
+    .bind(excluded)
     .bind(limit)
     .fetch_all(&mut *connection)
     .await?;
