@@ -258,7 +258,13 @@ impl<'c> Engine<'c> {
         } else {
             "independent"
         };
-        let correlations = if relation == "own" {
+        // The coordination center's copies (escalations, advisories) repeat what members
+        // reported: they are not further correlations.
+        let by_member = self
+            .organizations
+            .get(&producer)
+            .is_some_and(|o| o.role == OrgRole::Member);
+        let correlations = if relation == "own" || !by_member {
             0
         } else {
             for seq in earlier.keys().take(CORRELATIONS_RAISED) {
