@@ -13,7 +13,9 @@ as_root() {
 
 # --- System packages (Debian) -------------------------------------------------------
 # curl and openssl drive the HTTPS and mutual-TLS tests; python3-venv holds the OASIS
-# oracles; rabbitmq-server is the broker the fan-out tests publish to and consume from.
+# oracles; rabbitmq-server is the broker the fan-out tests publish to and consume from;
+# chromium and chromium-driver run the console tests (fonts-ipafont-gothic draws the
+# Japanese pages in their screenshots).
 missing=()
 command -v rabbitmq-server >/dev/null 2>&1 || [ -x /usr/sbin/rabbitmq-server ] || missing+=(rabbitmq-server)
 command -v curl >/dev/null 2>&1 || missing+=(curl)

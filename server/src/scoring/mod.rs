@@ -164,9 +164,15 @@ impl Scoring {
                 .unwrap_or(i64::MAX)
                 .saturating_mul(1000);
             let max_lag = Duration::from_secs(self.settings.max_lag_seconds);
+            let pause = Duration::from_millis(self.settings.idle_ms.max(10));
             let mut waiting_since = std::time::Instant::now();
+            let mut more = false;
             loop {
-                tokio::time::sleep(Duration::from_millis(self.settings.idle_ms.max(10))).await;
+                let quiet = Instant::now_micros() - self.store.last_write_micros() >= idle;
+                // While ingest is quiet and facts remain, go on at once; otherwise wait.
+                if !(quiet && more) {
+                    tokio::time::sleep(pause).await;
+                }
                 let quiet = Instant::now_micros() - self.store.last_write_micros() >= idle;
                 if !quiet && waiting_since.elapsed() < max_lag {
                     continue;
@@ -176,9 +182,16 @@ impl Scoring {
                 let batch = i64::from(self.settings.batch_size);
                 let limit = if quiet { batch } else { batch / 8 };
                 match self.step(limit).await {
-                    Ok(true) => {}
-                    Ok(false) => waiting_since = std::time::Instant::now(),
-                    Err(error) => tracing::warn!(%error, "scoring batch failed; retrying"),
+                    Ok(remaining) => {
+                        more = remaining;
+                        if !remaining {
+                            waiting_since = std::time::Instant::now();
+                        }
+                    }
+                    Err(error) => {
+                        more = false;
+                        tracing::warn!(%error, "scoring batch failed; retrying");
+                    }
                 }
             }
         })
