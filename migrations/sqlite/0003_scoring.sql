@@ -114,18 +114,6 @@ CREATE TABLE score_pairs (
     PRIMARY KEY (low_pk, high_pk)
 ) WITHOUT ROWID;
 
--- Sightings of objects: one row per sighting object (first version).
-CREATE TABLE score_sightings (
-    seq             INTEGER PRIMARY KEY,     -- objects.seq of the sighting
-    sighting_of     TEXT NOT NULL,
-    organization_pk INTEGER NOT NULL,
-    count           INTEGER NOT NULL,
-    first_seen      TEXT,
-    last_seen       TEXT,
-    at              INTEGER NOT NULL
-);
-CREATE INDEX score_sightings_by_object ON score_sightings (sighting_of, seq);
-
 -- False-positive reports: opinions `disagree`/`strongly-disagree` naming an object.
 CREATE TABLE score_false_positives (
     stix_id         TEXT NOT NULL,

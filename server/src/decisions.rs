@@ -60,7 +60,7 @@ pub async fn add_decision(
             )
         })?;
     if store
-        .version_audiences_of(&decision.object)
+        .object_versions(&decision.object, None)
         .await?
         .is_empty()
     {

@@ -151,7 +151,7 @@ pub async fn act(
     let id = StixId::parse(&path.id)
         .map_err(|_| not_found())?
         .to_string();
-    let versions = store.console_versions(&id, None).await?;
+    let versions = store.object_versions(&id, None).await?;
     let latest = versions
         .iter()
         .find(|v| v.is_latest)

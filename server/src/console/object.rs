@@ -49,7 +49,7 @@ pub async fn object(
     let not_found = || ConsoleError::NotFound(format!("no object '{path}' is available to you"));
     let id = StixId::parse(&path).map_err(|_| not_found())?.to_string();
     let scope = scope_of(&store, &viewer.principal).await?;
-    let versions = store.console_versions(&id, scope.as_ref()).await?;
+    let versions = store.object_versions(&id, scope.as_ref()).await?;
     let latest = versions
         .iter()
         .find(|v| v.is_latest)
@@ -76,7 +76,7 @@ pub async fn object(
         observables = observable::extract(&object);
     }
     let correlated = correlated(&store, &viewer.principal, &id, &observables).await?;
-    let sightings = store.console_sightings(&id, scope.as_ref()).await?;
+    let sightings = store.sightings_of(&id, scope.as_ref()).await?;
     let (history, state, analysts) = if analyst {
         (
             store.triage_history(&id).await?,

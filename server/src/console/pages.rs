@@ -51,20 +51,7 @@ const STATES: &[&str] = &[
 /// The collections and RED rule a viewer reads; `None` for the coordination center,
 /// which reads everything.
 pub async fn scope_of(store: &Store, principal: &Principal) -> Result<Option<Scope>, ConsoleError> {
-    if principal.sees_everything() {
-        return Ok(None);
-    }
-    let collection_pks = store
-        .collections()
-        .await?
-        .iter()
-        .filter(|c| sharing::access(principal, c).read)
-        .map(|c| c.pk)
-        .collect();
-    Ok(Some(Scope {
-        collection_pks,
-        visibility: sharing::visibility(principal),
-    }))
+    Ok(sharing::read_scope(principal, &store.collections().await?))
 }
 
 pub async fn home(viewer: Viewer) -> HttpResponse {

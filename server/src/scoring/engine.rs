@@ -593,17 +593,6 @@ impl<'c> Engine<'c> {
         if !self.sees_object(version.producer_pk, of).await? {
             return Ok(());
         }
-        score::insert_sighting(
-            self.connection,
-            version.seq,
-            of,
-            version.producer_pk,
-            object.get("count").and_then(Value::as_i64).unwrap_or(1),
-            object.get("first_seen").and_then(Value::as_str),
-            object.get("last_seen").and_then(Value::as_str),
-            version.at,
-        )
-        .await?;
         let Some(mut state) = score::object_state(self.connection, of).await? else {
             return Ok(());
         };

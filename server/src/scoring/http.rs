@@ -141,81 +141,53 @@ struct SightingsQuery {
 }
 
 /// `GET /sightings/?of=<object id>`: how often, when and by how many organisations an
-/// object was sighted, counting the sightings the caller may read.
+/// object was sighted, counting the sightings the caller may read (the same query as
+/// the console's object page).
 pub async fn get_sightings(
     Authenticated(principal): Authenticated,
     request: HttpRequest,
     store: web::Data<Store>,
-    scoring: web::Data<Scoring>,
 ) -> Result<HttpResponse, ApiError> {
     let wanted: SightingsQuery = query(&request)
         .map_err(|_| ApiError::new(ErrorCode::InvalidFilter, "give '?of=<object id>'"))?;
-    scoring.catch_up_for_read().await?;
-    let collections = store.collections().await?;
-    let readable = |audience: &crate::storage::score::Audience| {
-        collections
-            .iter()
-            .find(|c| c.pk == audience.collection_pk)
-            .is_some_and(|collection| {
-                sharing::may_read_version(
-                    &principal,
-                    collection,
-                    &audience.tlp,
-                    audience.producer_pk,
-                    &audience.recipients,
-                )
-            })
-    };
-    let object_visible = store
-        .version_audiences_of(&wanted.of)
+    let scope = sharing::read_scope(&principal, &store.collections().await?);
+    if store
+        .object_versions(&wanted.of, scope.as_ref())
         .await?
-        .iter()
-        .any(readable);
-    if !object_visible {
+        .is_empty()
+    {
         return Err(ApiError::new(
             ErrorCode::ObjectNotFound,
             format!("no object '{}'", wanted.of),
         ));
     }
-    let mut sightings = Vec::new();
-    for sighting in store.sightings_of(&wanted.of).await? {
-        if let Some(audience) = store.version_audience(sighting.seq).await?
-            && readable(&audience)
-        {
-            sightings.push((sighting, audience));
-        }
-    }
-    let organizations: std::collections::BTreeSet<i64> =
-        sightings.iter().map(|(s, _)| s.organization_pk).collect();
-    let count: i64 = sightings.iter().map(|(s, _)| s.count).sum();
-    let first_seen = sightings
+    // Oldest first.
+    let mut sightings = store.sightings_of(&wanted.of, scope.as_ref()).await?;
+    sightings.reverse();
+    let reports: Vec<serde_json::Value> = sightings
         .iter()
-        .filter_map(|(s, _)| s.first_seen.clone())
-        .min();
-    let last_seen = sightings
-        .iter()
-        .filter_map(|(s, _)| s.last_seen.clone())
-        .max();
-    let list: Vec<serde_json::Value> = sightings
-        .iter()
-        .map(|(s, audience)| {
+        .map(|sighting| {
+            let body: serde_json::Value = serde_json::from_str(&sighting.body).unwrap_or_default();
             serde_json::json!({
-                "id": audience.stix_id,
-                "count": s.count,
-                "first_seen": s.first_seen,
-                "last_seen": s.last_seen,
-                "date_added": TaxiiTimestamp(s.at).to_string(),
-                "sector": audience.producer_sector,
+                "id": body["id"],
+                "count": body["count"].as_i64().unwrap_or(1),
+                "first_seen": body["first_seen"],
+                "last_seen": body["last_seen"],
+                "date_added": TaxiiTimestamp(sighting.date_added).to_string(),
+                "sector": sighting.sector,
             })
         })
         .collect();
+    let organizations: std::collections::BTreeSet<i64> =
+        sightings.iter().map(|s| s.producer_pk).collect();
+    let seen = |key: &'static str| reports.iter().filter_map(move |r| r[key].as_str());
     Ok(HttpResponse::Ok().json(serde_json::json!({
         "of": wanted.of,
-        "sightings": sightings.len(),
-        "count": count,
+        "sightings": reports.len(),
+        "count": reports.iter().filter_map(|r| r["count"].as_i64()).sum::<i64>(),
         "organizations": organizations.len(),
-        "first_seen": first_seen,
-        "last_seen": last_seen,
-        "reports": list,
+        "first_seen": seen("first_seen").min(),
+        "last_seen": seen("last_seen").max(),
+        "reports": reports,
     })))
 }

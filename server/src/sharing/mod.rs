@@ -135,6 +135,22 @@ pub fn visibility(principal: &Principal) -> Visibility {
     }
 }
 
+/// The collections and RED rule a principal reads, for listings; `None` for the
+/// coordination center and administrators, who read everything.
+pub fn read_scope(
+    principal: &Principal,
+    collections: &[Collection],
+) -> Option<crate::storage::console::Scope> {
+    (!principal.sees_everything()).then(|| crate::storage::console::Scope {
+        collection_pks: collections
+            .iter()
+            .filter(|c| access(principal, c).read)
+            .map(|c| c.pk)
+            .collect(),
+        visibility: visibility(principal),
+    })
+}
+
 /// Whether a principal may read one object version: the collection's audience, and
 /// for TLP:RED only its producer, its named recipients and the coordination center.
 /// (The SQL listings apply the same rule through `visibility`.)

@@ -298,7 +298,7 @@ impl Store {
 
     /// Every stored version of `stix_id` within `scope` (everything when `None`),
     /// newest first.
-    pub async fn console_versions(
+    pub async fn object_versions(
         &self,
         stix_id: &str,
         scope: Option<&Scope>,
@@ -317,7 +317,7 @@ impl Store {
 
     /// The latest versions of sightings whose `sighting_of_ref` is `stix_id`, within
     /// `scope`, newest first.
-    pub async fn console_sightings(
+    pub async fn sightings_of(
         &self,
         stix_id: &str,
         scope: Option<&Scope>,

@@ -98,7 +98,6 @@ pub async fn reset(connection: &mut AnyConnection) -> Result<(), StoreError> {
         "score_objects",
         "score_corroborations",
         "score_pairs",
-        "score_sightings",
         "score_false_positives",
         "score_daily",
         "score_seen",
@@ -523,33 +522,6 @@ pub async fn bump_pair(connection: &mut AnyConnection, a: i64, b: i64) -> Result
     Ok(row.try_get::<i64, _>(0)? - 1)
 }
 
-#[expect(clippy::too_many_arguments, reason = "one column each")]
-pub async fn insert_sighting(
-    connection: &mut AnyConnection,
-    seq: i64,
-    sighting_of: &str,
-    organization_pk: i64,
-    count: i64,
-    first_seen: Option<&str>,
-    last_seen: Option<&str>,
-    at: i64,
-) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT OR IGNORE INTO score_sightings (seq, sighting_of, organization_pk, count, first_seen, last_seen, at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(seq)
-    .bind(sighting_of)
-    .bind(organization_pk)
-    .bind(count)
-    .bind(first_seen)
-    .bind(last_seen)
-    .bind(at)
-    .execute(&mut *connection)
-    .await?;
-    Ok(())
-}
-
 /// Records a false-positive report; returns the distinct reporters of the object so far.
 pub async fn add_false_positive_report(
     connection: &mut AnyConnection,
@@ -732,42 +704,6 @@ pub async fn ledger_size(
     Ok(row.try_get(0)?)
 }
 
-/// Sightings of an object: (sighting seq, organisation, count, first seen, last seen, at).
-#[derive(Debug, Clone)]
-pub struct SightingRow {
-    pub seq: i64,
-    pub organization_pk: i64,
-    pub count: i64,
-    pub first_seen: Option<String>,
-    pub last_seen: Option<String>,
-    pub at: i64,
-}
-
-pub async fn sightings_of(
-    connection: &mut AnyConnection,
-    stix_id: &str,
-) -> Result<Vec<SightingRow>, StoreError> {
-    let rows = sqlx::query(
-        "SELECT seq, organization_pk, count, first_seen, last_seen, at FROM score_sightings \
-         WHERE sighting_of = $1 ORDER BY seq",
-    )
-    .bind(stix_id)
-    .fetch_all(&mut *connection)
-    .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(SightingRow {
-                seq: row.try_get(0)?,
-                organization_pk: row.try_get(1)?,
-                count: row.try_get(2)?,
-                first_seen: row.try_get(3)?,
-                last_seen: row.try_get(4)?,
-                at: row.try_get(5)?,
-            })
-        })
-        .collect()
-}
-
 /// Relation and correlation count of scored reports, by object sequence number.
 pub async fn relations(
     connection: &mut AnyConnection,
@@ -786,37 +722,6 @@ pub async fn relations(
     Ok(found)
 }
 
-/// Who may read one stored version: its collection, TLP, producer and RED recipients.
-#[derive(Debug, Clone)]
-pub struct Audience {
-    pub seq: i64,
-    pub stix_id: String,
-    pub collection_pk: i64,
-    pub tlp: String,
-    pub producer_pk: i64,
-    pub producer_sector: String,
-    pub recipients: Vec<i64>,
-}
-
-const AUDIENCE_SELECT: &str = "SELECT o.seq, o.stix_id, o.collection_pk, o.tlp, o.producer_pk, g.sector_slug, \
-     CASE WHEN o.tlp = 'red' THEN (SELECT json_group_array(r.organization_pk) FROM object_recipients r \
-     WHERE r.seq = o.seq) ELSE '[]' END \
-     FROM objects o JOIN organizations g ON g.pk = o.producer_pk";
-
-fn audience_from_row(row: &sqlx::any::AnyRow) -> Result<Audience, StoreError> {
-    let recipients: String = row.try_get(6)?;
-    Ok(Audience {
-        seq: row.try_get(0)?,
-        stix_id: row.try_get(1)?,
-        collection_pk: row.try_get(2)?,
-        tlp: row.try_get(3)?,
-        producer_pk: row.try_get(4)?,
-        producer_sector: row.try_get(5)?,
-        recipients: serde_json::from_str(&recipients)
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?,
-    })
-}
-
 impl super::Store {
     /// Versions not yet scored, and the `date_added` of the oldest (microseconds).
     pub async fn ledger_lag(&self) -> Result<(i64, Option<i64>), StoreError> {
@@ -828,32 +733,6 @@ impl super::Store {
         .fetch_one(&mut *connection)
         .await?;
         Ok((row.try_get(0)?, row.try_get(1)?))
-    }
-
-    /// The audience of every stored version of an object, in every collection.
-    pub async fn version_audiences_of(&self, stix_id: &str) -> Result<Vec<Audience>, StoreError> {
-        let mut connection = self.pool.acquire().await?;
-        let rows = sqlx::query(&format!("{AUDIENCE_SELECT} WHERE o.stix_id = $1"))
-            .bind(stix_id)
-            .fetch_all(&mut *connection)
-            .await?;
-        rows.iter().map(audience_from_row).collect()
-    }
-
-    /// The audience of one stored version (none once deleted).
-    pub async fn version_audience(&self, seq: i64) -> Result<Option<Audience>, StoreError> {
-        let mut connection = self.pool.acquire().await?;
-        let row = sqlx::query(&format!("{AUDIENCE_SELECT} WHERE o.seq = $1"))
-            .bind(seq)
-            .fetch_optional(&mut *connection)
-            .await?;
-        row.as_ref().map(audience_from_row).transpose()
-    }
-
-    /// Sightings of an object the scorer recorded, oldest first.
-    pub async fn sightings_of(&self, stix_id: &str) -> Result<Vec<SightingRow>, StoreError> {
-        let mut connection = self.pool.acquire().await?;
-        sightings_of(&mut connection, stix_id).await
     }
 
     /// How scored reports relate to earlier ones (`first`, `independent`, `repost`,
