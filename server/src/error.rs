@@ -211,12 +211,8 @@ impl From<crate::storage::StoreError> for ApiError {
 
 impl From<crate::scoring::ScoringError> for ApiError {
     fn from(error: crate::scoring::ScoringError) -> Self {
-        use crate::scoring::ScoringError;
         match error {
-            ScoringError::Store(error) => error.into(),
-            ScoringError::UnknownOrganization(_) => {
-                ApiError::new(ErrorCode::NotFound, error.to_string())
-            }
+            crate::scoring::ScoringError::Store(error) => error.into(),
         }
     }
 }

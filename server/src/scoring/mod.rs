@@ -29,8 +29,6 @@ use rules::Component;
 pub enum ScoringError {
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error("no organisation '{0}'")]
-    UnknownOrganization(String),
 }
 
 /// Which organisations a leaderboard ranks.
@@ -285,16 +283,6 @@ impl Scoring {
         })
     }
 
-    /// An organisation's own score with its latest 100 ledger rows.
-    pub async fn score(&self, org_pk: i64) -> Result<OrgScore, ScoringError> {
-        let organization = self
-            .store
-            .organization_by_key(org_pk)
-            .await?
-            .ok_or_else(|| ScoringError::UnknownOrganization(org_pk.to_string()))?;
-        self.score_with(&organization, 100, None, false).await
-    }
-
     /// Member organisations in the scope, best first (equal totals share a rank).
     pub async fn leaderboard(&self, scope: &Scope) -> Result<Vec<Standing>, ScoringError> {
         self.catch_up_for_read().await?;
@@ -366,10 +354,6 @@ impl Scoring {
 
     async fn connection(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Any>, StoreError> {
         Ok(self.store.pool().acquire().await?)
-    }
-
-    pub fn store(&self) -> &Store {
-        &self.store
     }
 }
 

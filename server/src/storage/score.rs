@@ -709,17 +709,17 @@ pub async fn relations(
     connection: &mut AnyConnection,
     seqs: &[i64],
 ) -> Result<std::collections::HashMap<i64, (String, i64)>, StoreError> {
-    let mut found = std::collections::HashMap::new();
-    for seq in seqs {
-        let row = sqlx::query("SELECT relation, correlations FROM score_reports WHERE seq = $1")
-            .bind(seq)
-            .fetch_optional(&mut *connection)
-            .await?;
-        if let Some(row) = row {
-            found.insert(*seq, (row.try_get(0)?, row.try_get(1)?));
-        }
-    }
-    Ok(found)
+    let list: Vec<String> = seqs.iter().map(i64::to_string).collect();
+    let rows = sqlx::query(
+        "SELECT seq, relation, correlations FROM score_reports \
+         WHERE seq IN (SELECT value FROM json_each($1))",
+    )
+    .bind(format!("[{}]", list.join(",")))
+    .fetch_all(&mut *connection)
+    .await?;
+    rows.iter()
+        .map(|row| Ok((row.try_get(0)?, (row.try_get(1)?, row.try_get(2)?))))
+        .collect()
 }
 
 impl super::Store {
